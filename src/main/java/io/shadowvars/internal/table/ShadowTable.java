@@ -1,0 +1,590 @@
+package io.shadowvars.internal.table;
+
+import io.shadowvars.internal.Block;
+import io.shadowvars.internal.PaddedLong;
+import io.shadowvars.internal.alloc.SlabAllocator;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+
+/**
+ * Open-addressing table from {@code <parent, id>} to a block, read without locks.
+ *
+ * <h2>Layout</h2>
+ * A power-of-two {@code long[]} of slots, linear probing. A slot is 0 (empty) or
+ * {@code fingerprint << 45 | header >>> 3}: 19 bits of the key's hash and the block header's
+ * address (8-byte aligned, below 2^48). The key itself, {@code <parent, id>}, is checked in the
+ * block header, which shares its cache line with the data: a hit costs the slot's cache miss plus
+ * the data's own. The hash is a 64-bit mix (murmur3's fmix64) of both halves of the key, so
+ * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
+ * the top 19 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
+ * verified by {@code ==} against a reference array the table owns (the header's parent word is an
+ * index into it), so two objects with the same identity hash never share variables. The table
+ * grows at 60% load; deletion is backward-shift (Knuth's Algorithm R), so no tombstones build up.
+ * The slot array is on the heap: a reader still probing an array replaced by a resize reads an
+ * intact snapshot that the garbage collector keeps alive exactly as long as it is read.
+ *
+ * <h2>Concurrency: a sequence lock for readers (as the kernel's seqcount)</h2>
+ * Writers are serialised by the store's lock. Readers take no lock and write nothing shared:
+ * <pre>
+ *  reader                                    writer (delete, resize)
+ *  v = version.getAcquire()                  version.setOpaque(v + 1)      odd: changing
+ *  (if v is odd, a writer is inside: retry)  storeStoreFence
+ *  probe: slots (getAcquire), headers        move / clear slots (setOpaque)
+ *  loadLoadFence                             version.setRelease(v + 2)     even: stable
+ *  accept hit or miss only if version == v
+ * </pre>
+ * <b>Guarantees.</b> (1) A reader never misses a present variable: a backward shift or a resize
+ * that could hide one from a probe in progress changes the version, and the reader retries.
+ * (2) A reader never returns a block that is not, at some instant during its call, linked for
+ * exactly its key: a block is reused only after the delete that unlinked it bumped the version,
+ * and the allocator fences ({@code storeStoreFence}) before rewriting a reused header, so a reader
+ * that read any byte of the new life sees a new version. (3) An insert is one {@code setRelease}
+ * of a slot into an empty place; it moves nothing, so it needs no version change, and a reader
+ * that acquires the slot sees the header, the zeroed data and the constructor's writes.
+ * (4) Reading a stale header is harmless: headers live in slabs that stay mapped until the store
+ * closes. <b>Progress.</b> Writers' odd windows are a few slot writes long; a reader only retries
+ * when one overlapped its probe. Validation on a hit matters only to a caller outside a read
+ * section (inside one, nothing it can find is reused), and costs one load of a line that stays
+ * cached while nothing is written.
+ *
+ * <p>Writer methods must be called under the store's lock.
+ */
+public final class ShadowTable
+{
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle SLOTS;
+    private static final VarHandle REFS;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SLOTS = lookup.findVarHandle(ShadowTable.class, "slots", long[].class);
+            REFS = lookup.findVarHandle(ShadowTable.class, "refs", Object[].class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private static final int FP_SHIFT = 45;
+    private static final long ADDRESS_BITS = (1L << FP_SHIFT) - 1;
+    private static final int MAX_CAPACITY = 1 << 30;
+    private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
+
+    private final PaddedLong version = new PaddedLong(0);
+    private final SlabAllocator allocator;
+
+    // Written by the writer with release semantics, read by readers with acquire.
+    private long[] slots;
+    private Object[] refs;
+
+    // Writer-only state.
+    private int size;
+    private int resizeThreshold;
+    private int[] freeRefs;
+    private int freeRefCount;
+    private int refsUsed;
+
+    /**
+     * Create a table.
+     *
+     * @param expectedEntries entries to hold before the first resize.
+     * @param allocator       whose memory cap the slots are counted against.
+     * @throws IllegalStateException when the memory cap does not allow even the first slots.
+     */
+    public ShadowTable(final int expectedEntries, final SlabAllocator allocator)
+    {
+        this.allocator = allocator;
+        final int capacity = capacityFor(expectedEntries);
+        if (!allocator.reserve(capacity * 8L))
+        {
+            throw new IllegalArgumentException("maxMemory is too small for an initial table of " +
+                capacity + " slots (" + capacity * 8L + " bytes)");
+        }
+        slots = new long[capacity];
+        resizeThreshold = threshold(capacity);
+        refs = new Object[16];
+        freeRefs = new int[16];
+        SLOTS.setRelease(this, slots);
+    }
+
+    private static int capacityFor(final int entries)
+    {
+        final long wanted = Math.max(16, (long)Math.ceil(entries / 0.6) + 1);
+        if (wanted > MAX_CAPACITY)
+        {
+            return MAX_CAPACITY;
+        }
+        return Integer.highestOneBit((int)wanted - 1) << 1;
+    }
+
+    private static int threshold(final int capacity)
+    {
+        return (int)(capacity * 0.6);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Hashing
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Hash of a long-parent key.
+     *
+     * @param parent the parent.
+     * @param id     the id.
+     * @return a well-mixed 64-bit hash.
+     */
+    public static long hashLong(final long parent, final long id)
+    {
+        return mix(parent ^ Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
+    }
+
+    /**
+     * Hash of an object-parent key.
+     *
+     * @param parent the parent.
+     * @param id     the id.
+     * @return a well-mixed 64-bit hash.
+     */
+    public static long hashObject(final Object parent, final long id)
+    {
+        return mix((System.identityHashCode(parent) ^ OBJECT_SALT) ^
+            Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
+    }
+
+    private static long mix(final long key)
+    {
+        long h = key;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    private static long header(final long slot)
+    {
+        return (slot & ADDRESS_BITS) << 3;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Readers: no lock
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Find the block of a long-parent key. Lock-free; safe against any concurrent writer.
+     *
+     * @param parent the parent.
+     * @param id     the id.
+     * @return the header address, or 0 when absent.
+     * @throws IllegalStateException when the table has been closed.
+     */
+    public long findLong(final long parent, final long id)
+    {
+        final long hash = hashLong(parent, id);
+        final long fingerprint = hash >>> FP_SHIFT;
+        final PaddedLong version = this.version;
+        while (true)
+        {
+            final long v = version.getAcquire();
+            final long[] slots = (long[])SLOTS.getAcquire(this);
+            if (null == slots)
+            {
+                throw closed();
+            }
+            if ((v & 1) == 0)
+            {
+                long found = 0;
+                final int mask = slots.length - 1;
+                int index = (int)hash & mask;
+                long slot;
+                while (0 != (slot = (long)SLOT.getAcquire(slots, index)))
+                {
+                    if (slot >>> FP_SHIFT == fingerprint)
+                    {
+                        final long header = header(slot);
+                        if (Block.parent(header) == parent && Block.id(header) == id &&
+                            (Block.flags(header) & Block.OBJECT) == 0)
+                        {
+                            found = header;
+                            break;
+                        }
+                    }
+                    index = (index + 1) & mask;
+                }
+                // The slot and header reads above must not drift below the re-check of the version.
+                VarHandle.loadLoadFence();
+                if (version.getOpaque() == v)
+                {
+                    return found;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Find the block of an object-parent key. Lock-free; safe against any concurrent writer.
+     *
+     * @param parent the parent, compared by identity.
+     * @param id     the id.
+     * @return the header address, or 0 when absent.
+     * @throws IllegalStateException when the table has been closed.
+     */
+    public long findObject(final Object parent, final long id)
+    {
+        final long hash = hashObject(parent, id);
+        final long fingerprint = hash >>> FP_SHIFT;
+        final PaddedLong version = this.version;
+        while (true)
+        {
+            final long v = version.getAcquire();
+            final long[] slots = (long[])SLOTS.getAcquire(this);
+            if (null == slots)
+            {
+                throw closed();
+            }
+            if ((v & 1) == 0)
+            {
+                long found = 0;
+                final int mask = slots.length - 1;
+                int index = (int)hash & mask;
+                long slot;
+                while (0 != (slot = (long)SLOT.getAcquire(slots, index)))
+                {
+                    if (slot >>> FP_SHIFT == fingerprint)
+                    {
+                        final long header = header(slot);
+                        if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
+                            refAt(Block.parent(header)) == parent)
+                        {
+                            found = header;
+                            break;
+                        }
+                    }
+                    index = (index + 1) & mask;
+                }
+                VarHandle.loadLoadFence();
+                if (version.getOpaque() == v)
+                {
+                    return found;
+                }
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private Object refAt(final long word)
+    {
+        // The word may come from a header in its next life: bound it before indexing.
+        final Object[] refs = (Object[])REFS.getAcquire(this);
+        return word >= 0 && word < refs.length ? refs[(int)word] : null;
+    }
+
+    private static IllegalStateException closed()
+    {
+        return new IllegalStateException("ShadowStore is closed");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Writers: under the store's lock
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Slot index of a long-parent key.
+     *
+     * @param parent the parent.
+     * @param id     the id.
+     * @param hash   {@link #hashLong(long, long)} of the key.
+     * @return the index, or -1 when absent.
+     */
+    public int indexOfLong(final long parent, final long id, final long hash)
+    {
+        final long[] slots = this.slots;
+        final int mask = slots.length - 1;
+        final long fingerprint = hash >>> FP_SHIFT;
+        int index = (int)hash & mask;
+        long slot;
+        while (0 != (slot = slots[index]))
+        {
+            if (slot >>> FP_SHIFT == fingerprint)
+            {
+                final long header = header(slot);
+                if (Block.parent(header) == parent && Block.id(header) == id &&
+                    (Block.flags(header) & Block.OBJECT) == 0)
+                {
+                    return index;
+                }
+            }
+            index = (index + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Slot index of an object-parent key.
+     *
+     * @param parent the parent.
+     * @param id     the id.
+     * @param hash   {@link #hashObject(Object, long)} of the key.
+     * @return the index, or -1 when absent.
+     */
+    public int indexOfObject(final Object parent, final long id, final long hash)
+    {
+        final long[] slots = this.slots;
+        final Object[] refs = this.refs;
+        final int mask = slots.length - 1;
+        final long fingerprint = hash >>> FP_SHIFT;
+        int index = (int)hash & mask;
+        long slot;
+        while (0 != (slot = slots[index]))
+        {
+            if (slot >>> FP_SHIFT == fingerprint)
+            {
+                final long header = header(slot);
+                if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
+                    refs[(int)Block.parent(header)] == parent)
+                {
+                    return index;
+                }
+            }
+            index = (index + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Header stored at a slot index.
+     *
+     * @param index a slot index.
+     * @return the header address, or 0 for an empty slot.
+     */
+    public long headerAt(final int index)
+    {
+        final long slot = slots[index];
+        return 0 == slot ? 0 : header(slot);
+    }
+
+    /**
+     * Number of slots.
+     *
+     * @return the capacity.
+     */
+    public int capacity()
+    {
+        return slots.length;
+    }
+
+    /**
+     * Entries held.
+     *
+     * @return the size.
+     */
+    public int size()
+    {
+        return size;
+    }
+
+    /**
+     * Make room for one more entry, growing (and reserving memory) when the load would pass 60%.
+     *
+     * @return false when the memory cap refuses the growth; the table is then unchanged.
+     */
+    public boolean ensureRoomForOne()
+    {
+        if (size < resizeThreshold)
+        {
+            return true;
+        }
+        return grow();
+    }
+
+    private boolean grow()
+    {
+        final long[] old = slots;
+        if (old.length >= MAX_CAPACITY)
+        {
+            return size < old.length - 1;
+        }
+        final int capacity = old.length << 1;
+        if (!allocator.reserve(capacity * 8L))
+        {
+            return false;
+        }
+        final long[] fresh = new long[capacity];
+        final int mask = capacity - 1;
+        for (final long slot : old)
+        {
+            if (0 != slot)
+            {
+                int index = (int)homeHash(header(slot)) & mask;
+                while (0 != fresh[index])
+                {
+                    index = (index + 1) & mask;
+                }
+                fresh[index] = slot;
+            }
+        }
+        final long v = version.getPlain();
+        version.setOpaque(v + 1);
+        VarHandle.storeStoreFence();
+        SLOTS.setRelease(this, fresh);
+        version.setRelease(v + 2);
+        allocator.unreserve(old.length * 8L);
+        resizeThreshold = threshold(capacity);
+        return true;
+    }
+
+    private long homeHash(final long header)
+    {
+        final long id = Block.id(header);
+        final long parent = Block.parent(header);
+        return (Block.flags(header) & Block.OBJECT) != 0 ?
+            hashObject(refs[(int)parent], id) : hashLong(parent, id);
+    }
+
+    /**
+     * Publish a block whose header, data and constructor writes are complete. The caller has made
+     * room with {@link #ensureRoomForOne()} and checked the key is absent.
+     *
+     * @param hash   the key's hash.
+     * @param header the block.
+     */
+    public void insert(final long hash, final long header)
+    {
+        final long[] slots = this.slots;
+        final int mask = slots.length - 1;
+        int index = (int)hash & mask;
+        while (0 != slots[index])
+        {
+            index = (index + 1) & mask;
+        }
+        // Release: a reader that acquires this slot sees the whole block, constructor writes included.
+        SLOT.setRelease(slots, index, (hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3);
+        size++;
+    }
+
+    /**
+     * Unlink the entry at a slot index, shifting later entries of its cluster back (Algorithm R).
+     * An entry may move into {@code index}: a caller scanning the table re-examines it.
+     *
+     * @param index a slot index holding an entry.
+     */
+    public void removeAt(final int index)
+    {
+        final long[] slots = this.slots;
+        final int mask = slots.length - 1;
+        final long v = version.getPlain();
+        version.setOpaque(v + 1);
+        VarHandle.storeStoreFence();
+
+        int hole = index;
+        int next = index;
+        while (true)
+        {
+            next = (next + 1) & mask;
+            final long slot = slots[next];
+            if (0 == slot)
+            {
+                break;
+            }
+            final int home = (int)homeHash(header(slot)) & mask;
+            // The entry at 'next' may fill the hole unless its home lies cyclically in (hole, next].
+            final boolean homeInRange = hole <= next ?
+                (hole < home && home <= next) : (hole < home || home <= next);
+            if (!homeInRange)
+            {
+                SLOT.setOpaque(slots, hole, slot);
+                hole = next;
+            }
+        }
+        SLOT.setOpaque(slots, hole, 0L);
+        version.setRelease(v + 2);
+        size--;
+    }
+
+    /**
+     * An empty slot index, where a full scan that deletes as it goes can start and end.
+     *
+     * @return the index of an empty slot.
+     */
+    public int emptyIndex()
+    {
+        final long[] slots = this.slots;
+        int index = 0;
+        while (0 != slots[index])
+        {
+            index++;
+        }
+        return index;
+    }
+
+    /**
+     * Store an object parent; its index goes in the header's parent word.
+     *
+     * @param parent the object.
+     * @return its index.
+     */
+    public int addRef(final Object parent)
+    {
+        final int index;
+        if (freeRefCount > 0)
+        {
+            index = freeRefs[--freeRefCount];
+        }
+        else
+        {
+            if (refsUsed == refs.length)
+            {
+                final Object[] grown = Arrays.copyOf(refs, refs.length << 1);
+                REFS.setRelease(this, grown);
+                freeRefs = Arrays.copyOf(freeRefs, grown.length);
+            }
+            index = refsUsed++;
+        }
+        // Plain: the slot's setRelease that publishes the block publishes this too.
+        refs[index] = parent;
+        return index;
+    }
+
+    /**
+     * The object parent at an index.
+     *
+     * @param index from {@link #addRef(Object)}.
+     * @return the object.
+     */
+    public Object ref(final int index)
+    {
+        return refs[index];
+    }
+
+    /**
+     * Forget an object parent (after its variable was unlinked) and recycle its index.
+     *
+     * @param index from {@link #addRef(Object)}.
+     */
+    public void removeRef(final int index)
+    {
+        refs[index] = null;
+        freeRefs[freeRefCount++] = index;
+    }
+
+    /**
+     * Drop the slots and references; every later reader call throws. Gives back its reservation.
+     */
+    public void close()
+    {
+        if (null != slots)
+        {
+            allocator.unreserve(slots.length * 8L);
+            SLOTS.setRelease(this, (long[])null);
+            Arrays.fill(refs, null);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.shadowvars;
+
+/**
+ * The two kinds of parent, so one test body covers both overload families.
+ */
+enum ParentKind
+{
+    LONG
+    {
+        @Override
+        Object[] parents(final int count)
+        {
+            final Object[] parents = new Object[count];
+            for (int i = 0; i < count; i++)
+            {
+                parents[i] = 0x7f00_0000_0000L + (i + 1) * 64L;
+            }
+            return parents;
+        }
+
+        @Override
+        long get(final ShadowStore store, final Object parent, final long id)
+        {
+            return store.get((long)(Long)parent, id);
+        }
+
+        @Override
+        boolean get(final ShadowStore store, final Object parent, final long id, final org.agrona.concurrent.UnsafeBuffer view)
+        {
+            return store.get((long)(Long)parent, id, view);
+        }
+
+        @Override
+        <T> long alloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return store.alloc((long)(Long)parent, id, size, ctor, data);
+        }
+
+        @Override
+        <T> long getOrAlloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return store.getOrAlloc((long)(Long)parent, id, size, ctor, data);
+        }
+
+        @Override
+        boolean free(final ShadowStore store, final Object parent, final long id, final ShadowDtor dtor)
+        {
+            return store.free((long)(Long)parent, id, dtor);
+        }
+    },
+    OBJECT
+    {
+        @Override
+        Object[] parents(final int count)
+        {
+            final Object[] parents = new Object[count];
+            for (int i = 0; i < count; i++)
+            {
+                parents[i] = new Object();
+            }
+            return parents;
+        }
+
+        @Override
+        long get(final ShadowStore store, final Object parent, final long id)
+        {
+            return store.get(parent, id);
+        }
+
+        @Override
+        boolean get(final ShadowStore store, final Object parent, final long id, final org.agrona.concurrent.UnsafeBuffer view)
+        {
+            return store.get(parent, id, view);
+        }
+
+        @Override
+        <T> long alloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return store.alloc(parent, id, size, ctor, data);
+        }
+
+        @Override
+        <T> long getOrAlloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return store.getOrAlloc(parent, id, size, ctor, data);
+        }
+
+        @Override
+        boolean free(final ShadowStore store, final Object parent, final long id, final ShadowDtor dtor)
+        {
+            return store.free(parent, id, dtor);
+        }
+    };
+
+    abstract Object[] parents(int count);
+
+    abstract long get(ShadowStore store, Object parent, long id);
+
+    abstract boolean get(ShadowStore store, Object parent, long id, org.agrona.concurrent.UnsafeBuffer view);
+
+    abstract <T> long alloc(ShadowStore store, Object parent, long id, int size, ShadowCtor<? super T> ctor, T data);
+
+    abstract <T> long getOrAlloc(ShadowStore store, Object parent, long id, int size, ShadowCtor<? super T> ctor, T data);
+
+    abstract boolean free(ShadowStore store, Object parent, long id, ShadowDtor dtor);
+}
