@@ -1,0 +1,213 @@
+package io.shadowvars.demo;
+
+import io.shadowvars.Reclamation;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The demo's command-line options, parsed and checked. Bad input throws {@link UsageException}
+ * naming the option and the value; nothing is clamped or guessed.
+ */
+final class DemoOptions
+{
+    static final int DEFAULT_BUFFERS = 4096;
+    static final int MAX_BUFFERS = 1 << 20;
+    static final int DEFAULT_SECONDS = 20;
+    static final int MAX_SECONDS = 24 * 3600;
+    static final int DEFAULT_CONSUMERS = 2;
+    static final int MAX_CONSUMERS = 64;
+    static final int DEFAULT_PAYLOAD = 64;
+    static final int MAX_PAYLOAD = 1 << 16;
+
+    /** The usage text, printed by {@code --help} and after a bad option. */
+    static final String USAGE = String.join("\n",
+        "Usage: java -jar shadowvars-demo.jar [options]",
+        "",
+        "A receive pipeline over a pool of off-heap packet buffers: a producer attaches metadata to each",
+        "buffer (getOrAlloc), consumers look it up (get), verify and update it, then free it before the",
+        "buffer goes back to the pool. Prints a progress line each second and a summary at the end.",
+        "",
+        "Options:",
+        "  --buffers N            packet buffers in the pool (1.." + MAX_BUFFERS + ", default " + DEFAULT_BUFFERS + ")",
+        "  --seconds S            run time in whole seconds, warm-up included (1.." + MAX_SECONDS +
+            ", default " + DEFAULT_SECONDS + ")",
+        "  --consumers T          consumer threads (1.." + MAX_CONSUMERS + ", default " + DEFAULT_CONSUMERS +
+            "; 1 with --reclamation NONE)",
+        "  --reclamation MODE     EPOCH (default), QSBR or NONE; NONE runs the whole pipeline on one",
+        "                         thread and so allows only --consumers 1",
+        "  --payload BYTES        metadata size, a multiple of 8 (" + RxMeta.MIN_META_BYTES + ".." + MAX_PAYLOAD +
+            ", default " + DEFAULT_PAYLOAD + ")",
+        "  --peer chm             run the same pipeline over a ConcurrentHashMap<Long, long[]> side table",
+        "  --json FILE            also write the summary as JSON to FILE",
+        "  --help                 print this text and exit",
+        "",
+        "Exit codes: 0 verified OK, 1 verification failed, 2 bad options.");
+
+    int buffers = DEFAULT_BUFFERS;
+    int seconds = DEFAULT_SECONDS;
+    int consumers = DEFAULT_CONSUMERS;
+    Reclamation reclamation = Reclamation.EPOCH;
+    int payload = DEFAULT_PAYLOAD;
+    boolean peerChm;
+    Path json;
+    boolean help;
+
+    private DemoOptions()
+    {
+    }
+
+    /**
+     * Parse the arguments.
+     *
+     * @param args the command line.
+     * @return the options.
+     * @throws UsageException naming the bad option or value.
+     */
+    static DemoOptions parse(final String[] args) throws UsageException
+    {
+        final DemoOptions options = new DemoOptions();
+        boolean consumersGiven = false;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            switch (arg)
+            {
+                case "--help":
+                case "-h":
+                    options.help = true;
+                    break;
+
+                case "--buffers":
+                    options.buffers = intValue(arg, value(args, i++), 1, MAX_BUFFERS);
+                    break;
+
+                case "--seconds":
+                    options.seconds = intValue(arg, value(args, i++), 1, MAX_SECONDS);
+                    break;
+
+                case "--consumers":
+                    options.consumers = intValue(arg, value(args, i++), 1, MAX_CONSUMERS);
+                    consumersGiven = true;
+                    break;
+
+                case "--reclamation":
+                    options.reclamation = reclamation(value(args, i++));
+                    break;
+
+                case "--payload":
+                    options.payload = intValue(arg, value(args, i++), RxMeta.MIN_META_BYTES, MAX_PAYLOAD);
+                    if (options.payload % 8 != 0)
+                    {
+                        throw new UsageException("--payload must be a multiple of 8: " + options.payload);
+                    }
+                    break;
+
+                case "--peer":
+                    final String peer = value(args, i++);
+                    if (!"chm".equals(peer))
+                    {
+                        throw new UsageException("--peer must be chm: " + peer);
+                    }
+                    options.peerChm = true;
+                    break;
+
+                case "--json":
+                    final String file = value(args, i++);
+                    if (file.isEmpty())
+                    {
+                        throw new UsageException("--json needs a file name");
+                    }
+                    options.json = Path.of(file);
+                    break;
+
+                default:
+                    throw new UsageException("unknown option: " + arg);
+            }
+        }
+
+        if (Reclamation.NONE == options.reclamation)
+        {
+            if (consumersGiven && options.consumers != 1)
+            {
+                throw new UsageException("--reclamation NONE runs on one thread and needs --consumers 1, not " +
+                    options.consumers);
+            }
+            options.consumers = 1;
+        }
+        return options;
+    }
+
+    /**
+     * Whether the pipeline runs on one thread (producer and consumer steps interleaved).
+     *
+     * @return true for {@link Reclamation#NONE}.
+     */
+    boolean singleThreaded()
+    {
+        return Reclamation.NONE == reclamation;
+    }
+
+    /**
+     * Warm-up before the steady state is measured: a fifth of the run, at most 2 seconds.
+     *
+     * @return nanoseconds.
+     */
+    long warmupNanos()
+    {
+        return Math.min(2_000_000_000L, seconds * 200_000_000L);
+    }
+
+    private static String value(final String[] args, final int i) throws UsageException
+    {
+        if (i + 1 >= args.length)
+        {
+            throw new UsageException(args[i] + " needs a value");
+        }
+        return args[i + 1];
+    }
+
+    private static int intValue(final String option, final String value, final int min, final int max)
+        throws UsageException
+    {
+        final int parsed;
+        try
+        {
+            parsed = Integer.parseInt(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new UsageException(option + " must be a whole number: " + value);
+        }
+        if (parsed < min || parsed > max)
+        {
+            throw new UsageException(option + " must be in " + min + ".." + max + ": " + value);
+        }
+        return parsed;
+    }
+
+    private static Reclamation reclamation(final String value) throws UsageException
+    {
+        try
+        {
+            return Reclamation.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new UsageException("--reclamation must be EPOCH, QSBR or NONE: " + value);
+        }
+    }
+
+    /**
+     * A bad command line; the message names the option and the value.
+     */
+    static final class UsageException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(final String message)
+        {
+            super(message);
+        }
+    }
+}
