@@ -85,10 +85,10 @@ final class DemoRun
         }
 
         final DemoResult result = new DemoResult(options, table.name());
-        out.printf(Locale.ROOT, "shadowvars-demo: %s, %s, %,d buffers x %d B, metadata %d B, %s, %d s (%.1f s warm-up)%n",
+        out.printf(Locale.ROOT, "shadowvars-demo: %s, %s, %,d buffer%s x %d B, metadata %d B, %s, %d s (%.1f s warm-up)%n",
             options.singleThreaded() ? "1 thread (producer and consumer steps)" :
                 "1 producer + " + options.consumers + " consumer" + (options.consumers > 1 ? "s" : ""),
-            table.name(), options.buffers, PacketPool.SLOT_BYTES, options.payload,
+            table.name(), options.buffers, 1 == options.buffers ? "" : "s", PacketPool.SLOT_BYTES, options.payload,
             options.peerChm ? "on-heap" : options.reclamation + " reclamation", options.seconds,
             options.warmupNanos() / 1e9);
 

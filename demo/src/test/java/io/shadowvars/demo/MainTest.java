@@ -1,0 +1,137 @@
+package io.shadowvars.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the demo in-process, briefly, and checks its verdict, its counts and its JSON; and that bad
+ * options end with exit code 2 and a message naming them.
+ */
+class MainTest
+{
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int run(final String... args)
+    {
+        try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+            PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8))
+        {
+            return Main.run(args, out, err);
+        }
+    }
+
+    private String out()
+    {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err()
+    {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "EPOCH", "QSBR" })
+    void shouldVerifyEveryPacketAndWriteJson(final String reclamation, @TempDir final Path dir) throws IOException
+    {
+        final Path json = dir.resolve("summary.json");
+
+        final int exitCode = run("--seconds", "3", "--buffers", "1024", "--reclamation", reclamation,
+            "--json", json.toString());
+
+        assertEquals(Main.EXIT_OK, exitCode, () -> out() + err());
+        assertTrue(out().contains("verification    OK"), out());
+        assertTrue(out().contains("pkt/s"), "a progress line each second: " + out());
+        assertSummaryJson(Files.readString(json), "\"reclamation\": \"" + reclamation + "\"");
+    }
+
+    @Test
+    void shouldRunSingleThreadedWithoutReclamation(@TempDir final Path dir) throws IOException
+    {
+        final Path json = dir.resolve("none.json");
+
+        final int exitCode = run("--seconds", "2", "--buffers", "512", "--reclamation", "NONE",
+            "--json", json.toString());
+
+        assertEquals(Main.EXIT_OK, exitCode, () -> out() + err());
+        assertSummaryJson(Files.readString(json), "\"reclamation\": \"NONE\"");
+    }
+
+    private static void assertSummaryJson(final String json, final String expected)
+    {
+        assertTrue(json.contains(expected), json);
+        assertTrue(json.contains("\"verdict\": \"OK\""), json);
+        assertTrue(json.contains("\"exitCode\": 0"), json);
+        assertEquals(0, number(json, "mismatches"), json);
+        assertTrue(number(json, "packets") > 0, json);
+        assertTrue(number(json, "opsPerSecond") > 0, json);
+        assertTrue(number(json, "reservedBytes") > 0, json);
+        assertEquals(0, number(json, "liveVariablesAfterDrain"), json);
+        for (final String field : new String[]{ "\"get\"", "\"getOrAlloc\"", "\"free\"", "\"p50\"", "\"p99\"",
+            "\"p999\"", "\"max\"", "\"gcCount\"", "\"gcMillis\"", "\"packetsPerSecond\"" })
+        {
+            assertTrue(json.contains(field), field + " in " + json);
+        }
+        final Matcher counts = Pattern.compile("\"(get|getOrAlloc|free)\": \\{\"count\": (\\d+)").matcher(json);
+        int rows = 0;
+        while (counts.find())
+        {
+            assertTrue(Long.parseLong(counts.group(2)) > 0, counts.group(1) + " ops in " + json);
+            rows++;
+        }
+        assertEquals(3, rows, json);
+    }
+
+    private static long number(final String json, final String field)
+    {
+        final Matcher matcher = Pattern.compile("\"" + field + "\": (-?\\d+)").matcher(json);
+        assertTrue(matcher.find(), field + " in " + json);
+        return Long.parseLong(matcher.group(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--bogus",
+        "--buffers 0",
+        "--buffers many",
+        "--seconds",
+        "--consumers 0",
+        "--reclamation RCU",
+        "--reclamation NONE --consumers 2",
+        "--payload 50",
+        "--payload 8",
+        "--peer hashmap" })
+    void shouldRejectBadOptionsWithExitCode2(final String args)
+    {
+        final int exitCode = run(args.split(" "));
+
+        assertEquals(Main.EXIT_USAGE, exitCode, this::err);
+        final String[] words = args.split(" ");
+        final String named = words.length > 1 && !args.contains("--consumers 2") ? words[words.length - 1] : words[0];
+        assertTrue(err().contains(named), "names " + named + ": " + err());
+        assertTrue(err().contains("Usage:"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void shouldPrintUsageForHelp()
+    {
+        assertEquals(Main.EXIT_OK, run("--help"));
+        assertTrue(out().contains("--reclamation"), out());
+    }
+}
