@@ -39,6 +39,8 @@ final class DemoOptions
         "  --payload BYTES        metadata size, a multiple of 8 (" + RxMeta.MIN_META_BYTES + ".." + MAX_PAYLOAD +
             ", default " + DEFAULT_PAYLOAD + ")",
         "  --peer chm             run the same pipeline over a ConcurrentHashMap<Long, long[]> side table",
+        "  --checked              build the store in checked mode (poisons reclaimed memory, detects reader",
+        "                         misuse): slower, for hunting bugs",
         "  --json FILE            also write the summary as JSON to FILE",
         "  --help                 print this text and exit",
         "",
@@ -50,6 +52,7 @@ final class DemoOptions
     Reclamation reclamation = Reclamation.EPOCH;
     int payload = DEFAULT_PAYLOAD;
     boolean peerChm;
+    boolean checked;
     Path json;
     boolean help;
 
@@ -110,6 +113,10 @@ final class DemoOptions
                         throw new UsageException("--peer must be chm: " + peer);
                     }
                     options.peerChm = true;
+                    break;
+
+                case "--checked":
+                    options.checked = true;
                     break;
 
                 case "--json":

@@ -46,7 +46,7 @@ final class DemoRun
         final PacketPool pool = new PacketPool(options.buffers);
         final int expectedVariables = options.buffers * 2;
         try (SideTable table = options.peerChm ?
-            new ChmSideTable(expectedVariables) : new ShadowSideTable(options.reclamation, expectedVariables))
+            new ChmSideTable(expectedVariables) : new ShadowSideTable(options.reclamation, expectedVariables, options.checked))
         {
             return run(pool, table);
         }
@@ -89,7 +89,8 @@ final class DemoRun
             options.singleThreaded() ? "1 thread (producer and consumer steps)" :
                 "1 producer + " + options.consumers + " consumer" + (options.consumers > 1 ? "s" : ""),
             table.name(), options.buffers, 1 == options.buffers ? "" : "s", PacketPool.SLOT_BYTES, options.payload,
-            options.peerChm ? "on-heap" : options.reclamation + " reclamation", options.seconds,
+            options.peerChm ? "on-heap" : options.reclamation + " reclamation" + (options.checked ? " (checked)" : ""),
+            options.seconds,
             options.warmupNanos() / 1e9);
 
         for (final Thread thread : threads)

@@ -45,13 +45,15 @@ final class ShadowSideTable implements SideTable
      *
      * @param reclamation how freed metadata waits for readers.
      * @param capacity    expected live variables, to size the table up front.
+     * @param checked     the store's checked mode (poisons reclaimed memory, detects misuse).
      */
-    ShadowSideTable(final Reclamation reclamation, final int capacity)
+    ShadowSideTable(final Reclamation reclamation, final int capacity, final boolean checked)
     {
         store = ShadowStore.builder()
             .reclamation(reclamation)
             .alignment(64) // consumers on different cores write metadata: keep variables off shared lines
             .initialCapacity(capacity)
+            .checked(checked)
             .build();
     }
 
