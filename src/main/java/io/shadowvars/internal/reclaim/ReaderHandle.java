@@ -2,6 +2,7 @@ package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.Reclamation;
 import io.shadowvars.ShadowReader;
+import io.shadowvars.internal.PaddedLong;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -63,15 +64,22 @@ abstract class ReaderPadRhs extends ReaderLocal
 public final class ReaderHandle extends ReaderPadRhs implements ShadowReader
 {
     private final Reclaimer reclaimer;
+    private final PaddedLong globalEpoch;
     private final Reclamation mode;
     private final boolean checked;
     private final Thread owner;
     private boolean inSection;
     private boolean closed;
 
-    ReaderHandle(final Reclaimer reclaimer, final Reclamation mode, final boolean checked, final long initial)
+    ReaderHandle(
+        final Reclaimer reclaimer,
+        final PaddedLong globalEpoch,
+        final Reclamation mode,
+        final boolean checked,
+        final long initial)
     {
         this.reclaimer = reclaimer;
+        this.globalEpoch = globalEpoch;
         this.mode = mode;
         this.checked = checked;
         this.owner = Thread.currentThread();
@@ -102,7 +110,7 @@ public final class ReaderHandle extends ReaderPadRhs implements ShadowReader
         inSection = true;
         if (Reclamation.EPOCH == mode)
         {
-            final long epoch = reclaimer.epoch();
+            final long epoch = globalEpoch.getAcquire();
             LOCAL.setOpaque(this, epoch << 1 | 1);
             // Store-load: the pin must be visible before this thread reads the table (crossbeam's
             // SeqCst fence in pin()); the writer's fence before it scans pairs with this one.
@@ -146,7 +154,7 @@ public final class ReaderHandle extends ReaderPadRhs implements ShadowReader
         {
             // Release: the reads before this announcement happen before a writer counts it. Reads
             // after it follow the acquire of the epoch, so they cannot see what was unlinked before.
-            LOCAL.setRelease(this, reclaimer.epoch());
+            LOCAL.setRelease(this, globalEpoch.getAcquire());
         }
     }
 
