@@ -574,13 +574,22 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         assertEquals(first, store.get(a, 1));
         assertEquals(second, store.get(b, 1));
         assertEquals(0, store.get(new String("same"), 1));
-        // Long parents and object parents never meet, even for a boxed Long of the same value.
-        if (ParentKind.LONG == kind)
-        {
-            final long parent = 0x1000L;
-            final long asLong = store.alloc(parent, 1, 8);
-            assertEquals(0, store.get((Object)Long.valueOf(parent), 1));
-            assertEquals(asLong, store.get(parent, 1));
-        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void shouldKeepLongAndBoxedLongParentsApart(final Reclamation reclamation, final ParentKind kind)
+    {
+        final ShadowStore unchecked = track(ShadowStore.builder().reclamation(reclamation).build());
+        final long parent = 0x1000L;
+        final long asLong = unchecked.alloc(parent, 1, 8);
+        assertEquals(0, unchecked.get((Object)Long.valueOf(parent), 1), "a box is an object parent");
+        assertEquals(asLong, unchecked.get(parent, 1));
+
+        final ShadowStore checked = store(reclamation);
+        final IllegalArgumentException ex =
+            assertThrows(IllegalArgumentException.class, () -> checked.get((Object)Long.valueOf(parent), 1));
+        assertTrue(ex.getMessage().contains("primitive long"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> checked.alloc((Object)Integer.valueOf(7), 1, 8));
     }
 }
