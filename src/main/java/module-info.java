@@ -6,6 +6,7 @@ module io.shadowvars
 {
     requires transitive org.agrona;
     requires chronicle.bytes;
+    requires chronicle.core;
 
     exports io.shadowvars;
 }

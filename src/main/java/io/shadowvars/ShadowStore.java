@@ -39,6 +39,12 @@ import java.util.Objects;
  * read lock of this store). With {@link Reclamation#NONE} the store must be used by one thread.
  * The store gives no mutual exclusion for what is written into shadow data.
  *
+ * <h2>Long or object parent</h2>
+ * The overload is chosen by the static type of the argument: a primitive {@code long} is an
+ * address parent, anything else an object parent compared by identity. A boxed {@code Long} (from
+ * a {@code List<Long>}, say) therefore selects the object overloads and finds nothing an address
+ * parent allocated; unbox it. Checked mode rejects boxed {@code Long} and {@code Integer} parents.
+ *
  * <h2>Errors</h2>
  * Expected outcomes are return values: 0 or {@code false} for absent, duplicate, over the memory
  * limit, or refused by a constructor. Misuse throws: {@link IllegalArgumentException} for parent 0,
@@ -787,11 +793,16 @@ public final class ShadowStore implements AutoCloseable
         }
     }
 
-    private static void checkParent(final Object parent)
+    private void checkParent(final Object parent)
     {
         if (null == parent)
         {
             throw new NullPointerException("parent must not be null");
+        }
+        if (checked && (parent instanceof Long || parent instanceof Integer))
+        {
+            throw new IllegalArgumentException("boxed " + parent.getClass().getSimpleName() + " parent " + parent +
+                " selects the object-parent overloads (identity of the box); pass a primitive long");
         }
     }
 
@@ -969,8 +980,9 @@ public final class ShadowStore implements AutoCloseable
         }
 
         /**
-         * Checked mode, for tests: poison reclaimed memory and detect writes after free, and make
-         * a reader handle used from another thread or outside its protocol fail loudly.
+         * Checked mode, for tests: poison reclaimed memory and detect writes after free, make a
+         * reader handle used from another thread or outside its protocol fail loudly, and reject a
+         * boxed {@code Long}/{@code Integer} given as an object parent.
          *
          * @param checked whether to check.
          * @return this builder.

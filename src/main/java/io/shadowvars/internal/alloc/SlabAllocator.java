@@ -3,6 +3,7 @@ package io.shadowvars.internal.alloc;
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.lang.invoke.VarHandle;
@@ -256,7 +257,7 @@ public final class SlabAllocator
     }
 
     /**
-     * Give every slab and dedicated allocation back. Idempotent.
+     * Give every slab and dedicated allocation back, before returning. Idempotent.
      */
     public void close()
     {
@@ -276,6 +277,8 @@ public final class SlabAllocator
         }
         dedicated.clear();
         reservedBytes = 0;
+        // Chronicle may hand releases to a background thread; the memory is to be back on return.
+        BackgroundResourceReleaser.releasePendingResources();
     }
 
     private int strideOf(final int bytes)

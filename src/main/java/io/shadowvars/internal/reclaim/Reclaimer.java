@@ -35,7 +35,7 @@ import java.util.Arrays;
  * With {@code NONE}, or while no reader is registered, a retired block is released at once:
  * nobody can be in a section, and a reader registered later can only find what is linked then.
  *
- * <p>All methods but {@link #epoch()} run under the store's write lock. Bags are intrusive lists
+ * <p>All methods run under the store's write lock. Bags are intrusive lists
  * through the blocks' parent words, so retiring allocates nothing.
  */
 public final class Reclaimer
@@ -69,23 +69,13 @@ public final class Reclaimer
     }
 
     /**
-     * The global epoch, for readers.
-     *
-     * @return the epoch (acquire).
-     */
-    long epoch()
-    {
-        return epoch.getAcquire();
-    }
-
-    /**
      * Register a reader for the calling thread.
      *
      * @return a new handle.
      */
     public ReaderHandle register()
     {
-        final ReaderHandle handle = new ReaderHandle(this, mode, checked,
+        final ReaderHandle handle = new ReaderHandle(this, epoch, mode, checked,
             Reclamation.QSBR == mode ? epoch.getPlain() : 0L);
         if (Reclamation.NONE != mode)
         {

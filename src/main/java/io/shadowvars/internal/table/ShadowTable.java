@@ -13,12 +13,14 @@ import java.util.Arrays;
  *
  * <h2>Layout</h2>
  * A power-of-two {@code long[]} of slots, linear probing. A slot is 0 (empty) or
- * {@code fingerprint << 45 | header >>> 3}: 19 bits of the key's hash and the block header's
- * address (8-byte aligned, below 2^48). The key itself, {@code <parent, id>}, is checked in the
+ * {@code fingerprint << 50 | distance << 45 | header >>> 3}: 14 bits of the key's hash, how far
+ * the entry sits from its home slot (saturating at 31), and the block header's address (8-byte
+ * aligned, below 2^48). The distance lets a delete shift entries back without reading their
+ * headers (one cache miss each otherwise). The key itself, {@code <parent, id>}, is checked in the
  * block header, which shares its cache line with the data: a hit costs the slot's cache miss plus
  * the data's own. The hash is a 64-bit mix (murmur3's fmix64) of both halves of the key, so
  * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
- * the top 19 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
+ * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
  * verified by {@code ==} against a reference array the table owns (the header's parent word is an
  * index into it), so two objects with the same identity hash never share variables. The table
  * grows at 60% load; deletion is backward-shift (Knuth's Algorithm R), so no tombstones build up.
@@ -71,8 +73,10 @@ public final class ShadowTable
         }
     }
 
-    private static final int FP_SHIFT = 45;
-    private static final long ADDRESS_BITS = (1L << FP_SHIFT) - 1;
+    private static final int DISTANCE_SHIFT = 45;
+    private static final long ADDRESS_BITS = (1L << DISTANCE_SHIFT) - 1;
+    private static final int DISTANCE_MAX = 31;
+    private static final int FP_SHIFT = 50;
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
 
@@ -423,12 +427,13 @@ public final class ShadowTable
         {
             if (0 != slot)
             {
-                int index = (int)homeHash(header(slot)) & mask;
+                final int home = (int)homeHash(header(slot)) & mask;
+                int index = home;
                 while (0 != fresh[index])
                 {
                     index = (index + 1) & mask;
                 }
-                fresh[index] = slot;
+                fresh[index] = withDistance(slot, (index - home) & mask);
             }
         }
         final long v = version.getPlain();
@@ -439,6 +444,22 @@ public final class ShadowTable
         allocator.unreserve(old.length * 8L);
         resizeThreshold = threshold(capacity);
         return true;
+    }
+
+    /**
+     * The home index of the entry in a slot: from the probe distance kept in the slot, or, for an
+     * entry that probed {@value #DISTANCE_MAX} slots or more, from its header.
+     */
+    private int home(final long slot, final int index, final int mask)
+    {
+        final int distance = (int)(slot >>> DISTANCE_SHIFT) & DISTANCE_MAX;
+        return distance < DISTANCE_MAX ? (index - distance) & mask : (int)homeHash(header(slot)) & mask;
+    }
+
+    private static long withDistance(final long slot, final int distance)
+    {
+        return (slot & ~((long)DISTANCE_MAX << DISTANCE_SHIFT)) |
+            (long)Math.min(distance, DISTANCE_MAX) << DISTANCE_SHIFT;
     }
 
     private long homeHash(final long header)
@@ -460,13 +481,15 @@ public final class ShadowTable
     {
         final long[] slots = this.slots;
         final int mask = slots.length - 1;
-        int index = (int)hash & mask;
+        final int home = (int)hash & mask;
+        int index = home;
         while (0 != slots[index])
         {
             index = (index + 1) & mask;
         }
+        final long slot = withDistance((hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3, (index - home) & mask);
         // Release: a reader that acquires this slot sees the whole block, constructor writes included.
-        SLOT.setRelease(slots, index, (hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3);
+        SLOT.setRelease(slots, index, slot);
         size++;
     }
 
@@ -494,13 +517,13 @@ public final class ShadowTable
             {
                 break;
             }
-            final int home = (int)homeHash(header(slot)) & mask;
+            final int home = home(slot, next, mask);
             // The entry at 'next' may fill the hole unless its home lies cyclically in (hole, next].
             final boolean homeInRange = hole <= next ?
                 (hole < home && home <= next) : (hole < home || home <= next);
             if (!homeInRange)
             {
-                SLOT.setOpaque(slots, hole, slot);
+                SLOT.setOpaque(slots, hole, withDistance(slot, (hole - home) & mask));
                 hole = next;
             }
         }

@@ -1,0 +1,204 @@
+package io.shadowvars;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rule 9: memory freed while a reader may hold it is not reused until the reader lets go, and
+ * pending memory drains once nobody holds it. Single-threaded: the reader sections are opened on
+ * this thread, which is enough to hold memory back; the races are the concurrency suite's.
+ */
+class ReclamationTest extends NativeMemoryBaseline
+{
+    private static final long PARENT = 0x10_0000L;
+    private static final int SIZE = 48;
+
+    private ShadowStore store(final Reclamation reclamation)
+    {
+        return track(ShadowStore.builder().reclamation(reclamation).checked(true).build());
+    }
+
+    /** Allocate and free many variables of one size class; return every address handed out. */
+    private static Set<Long> churn(final ShadowStore store, final int rounds)
+    {
+        final Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < rounds; i++)
+        {
+            final long address = store.alloc(PARENT + 64 + i * 64L, 2, SIZE);
+            seen.add(address);
+            assertTrue(store.free(PARENT + 64 + i * 64L, 2));
+        }
+        return seen;
+    }
+
+    @Test
+    void shouldNotReuseMemoryFreedDuringAnEpochSectionUntilExit()
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader reader = store.reader();
+        final long address = store.alloc(PARENT, 1, SIZE);
+        final UnsafeBuffer data = new UnsafeBuffer(address, SIZE);
+        data.putLong(0, 0xC0FFEEL);
+
+        reader.enter();
+        assertEquals(address, store.get(PARENT, 1));
+        assertTrue(store.free(PARENT, 1));
+        assertFalse(churn(store, 1_000).contains(address), "reused while a section could hold it");
+        assertEquals(0xC0FFEEL, data.getLong(0), "data intact inside the section");
+        assertTrue(store.stats().pendingFreeBytes() > 0);
+        reader.exit();
+
+        store.stats();
+        churn(store, 4);
+        assertEquals(0, store.stats().pendingFreeBytes(), "pending drains after the section ends");
+        reader.close();
+    }
+
+    @Test
+    void shouldNotHoldMemoryBackForAnIdleEpochReader()
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader reader = store.reader();
+        reader.enter();
+        reader.exit();
+        final long address = store.alloc(PARENT, 1, SIZE);
+        assertTrue(store.free(PARENT, 1));
+        assertTrue(churn(store, 10).contains(address), "a reader outside a section holds nothing back");
+        assertEquals(0, store.stats().pendingFreeBytes());
+        reader.close();
+    }
+
+    @Test
+    void shouldHoldMemoryForQsbrReaderUntilItIsQuiescent()
+    {
+        final ShadowStore store = store(Reclamation.QSBR);
+        final ShadowReader reader = store.reader();
+        final long address = store.alloc(PARENT, 1, SIZE);
+        assertEquals(address, store.get(PARENT, 1));
+        assertTrue(store.free(PARENT, 1));
+        assertFalse(churn(store, 1_000).contains(address), "reused before the QSBR reader was quiescent");
+        assertTrue(store.stats().pendingFreeBytes() > 0);
+
+        reader.quiescent();
+        store.stats();
+        reader.quiescent();
+        store.stats();
+        assertEquals(0, store.stats().pendingFreeBytes());
+        // The free list is LIFO and the churn's own blocks were released after this one: reaching it
+        // takes as many allocations as there are blocks above it.
+        assertTrue(churn(store, 1_500).contains(address), "reusable once the reader passed quiescent states");
+        reader.close();
+    }
+
+    @Test
+    void shouldReleaseEverythingWhenTheLastReaderCloses()
+    {
+        final ShadowStore store = store(Reclamation.QSBR);
+        final ShadowReader reader = store.reader();
+        store.alloc(PARENT, 1, SIZE);
+        store.free(PARENT, 1);
+        assertTrue(store.stats().pendingFreeBytes() > 0);
+        reader.close();
+        reader.close();
+        assertEquals(0, store.stats().pendingFreeBytes());
+    }
+
+    @Test
+    void shouldReuseAtOnceWithNone()
+    {
+        final ShadowStore store = store(Reclamation.NONE);
+        final ShadowReader reader = store.reader();
+        reader.enter();
+        final long address = store.alloc(PARENT, 1, SIZE);
+        assertTrue(store.free(PARENT, 1));
+        assertEquals(address, store.alloc(PARENT, 3, SIZE), "NONE reuses the block at once");
+        assertEquals(0, store.stats().pendingFreeBytes());
+        reader.exit();
+        reader.close();
+    }
+
+    @Test
+    void shouldPoisonReclaimedMemoryInCheckedMode()
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final long address = store.alloc(PARENT, 1, SIZE);
+        final UnsafeBuffer data = new UnsafeBuffer(address, SIZE);
+        data.putLong(0, -1L);
+        assertTrue(store.free(PARENT, 1));
+        // No reader is registered: the block is reclaimed at once, and poisoned. Slab memory stays
+        // mapped while the store is open, so reading it here is safe (and is what a bug would do).
+        for (int i = 0; i < SIZE; i++)
+        {
+            assertEquals(0x6B, data.getByte(i) & 0xFF, "byte " + i);
+        }
+    }
+
+    @Test
+    void shouldReportWritesAfterFreeInCheckedMode()
+    {
+        final ShadowStore store = store(Reclamation.NONE);
+        final long address = store.alloc(PARENT, 1, SIZE);
+        assertTrue(store.free(PARENT, 1));
+        new UnsafeBuffer(address, SIZE).putInt(8, 1234); // use after free
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> store.alloc(PARENT, 2, SIZE));
+        assertTrue(ex.getMessage().contains("written after it was freed"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectReaderUseFromAnotherThreadInCheckedMode() throws InterruptedException
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader reader = store.reader();
+        final ExecutionException ex = assertThrows(ExecutionException.class,
+            () -> CompletableFuture.runAsync(reader::enter).get());
+        assertTrue(ex.getCause() instanceof IllegalStateException, String.valueOf(ex.getCause()));
+        assertTrue(ex.getCause().getMessage().contains("owned by thread"), ex.getCause().getMessage());
+        reader.close();
+    }
+
+    @Test
+    void shouldRejectReaderProtocolMisuseInCheckedMode()
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader reader = store.reader();
+        assertThrows(IllegalStateException.class, reader::exit, "exit without enter");
+        reader.enter();
+        assertThrows(IllegalStateException.class, reader::enter, "nested enter");
+        assertThrows(IllegalStateException.class, reader::quiescent, "quiescent inside an EPOCH section");
+        assertThrows(IllegalStateException.class, reader::close, "close inside a section");
+        reader.exit();
+        reader.close();
+        assertThrows(IllegalStateException.class, reader::enter, "enter after close");
+    }
+
+    @Test
+    void shouldKeepAStalledReadersMemoryPendingWithoutBlockingFree()
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader reader = store.reader();
+        reader.enter();
+        for (int i = 0; i < 100; i++)
+        {
+            assertNotEquals(0, store.alloc(PARENT + i * 64L, 1, SIZE));
+            assertTrue(store.free(PARENT + i * 64L, 1));
+        }
+        final long pending = store.stats().pendingFreeBytes();
+        assertTrue(pending >= 100L * SIZE, "pending " + pending);
+        reader.exit();
+        store.stats();
+        store.stats();
+        assertEquals(0, store.stats().pendingFreeBytes());
+        reader.close();
+    }
+}

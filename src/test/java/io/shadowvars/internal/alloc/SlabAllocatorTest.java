@@ -1,0 +1,93 @@
+package io.shadowvars.internal.alloc;
+
+import io.shadowvars.internal.Block;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The allocator on its own: size classes, reuse, double-free detection, the cap and large blocks.
+ */
+class SlabAllocatorTest
+{
+    private SlabAllocator allocator;
+
+    @AfterEach
+    void close()
+    {
+        if (null != allocator)
+        {
+            allocator.close();
+            assertEquals(0, allocator.reservedBytes());
+        }
+    }
+
+    @Test
+    void shouldDetectDoubleFree()
+    {
+        allocator = new SlabAllocator(8, Long.MAX_VALUE, true);
+        final long header = allocator.allocate(16);
+        allocator.markFreed(header);
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> allocator.markFreed(header));
+        assertTrue(ex.getMessage().contains("double free"), ex.getMessage());
+    }
+
+    @Test
+    void shouldReuseFreedBlocksOfTheSameClassLastInFirstOut()
+    {
+        allocator = new SlabAllocator(8, Long.MAX_VALUE, false);
+        final long a = allocator.allocate(16);
+        final long b = allocator.allocate(12);
+        assertNotEquals(a, b);
+        allocator.markFreed(a);
+        allocator.release(a);
+        assertEquals(a, allocator.allocate(9), "sizes 9..16 share a class with 8-byte alignment");
+        assertNotEquals(a, allocator.allocate(17));
+    }
+
+    @Test
+    void shouldRecordSizeAndClassInTheHeader()
+    {
+        allocator = new SlabAllocator(16, Long.MAX_VALUE, false);
+        final long header = allocator.allocate(100);
+        assertEquals(100, Block.size(header));
+        assertEquals(Block.STATE_LIVE, Block.flags(header) & Block.STATE_MASK);
+        assertEquals(0, allocator.dataAddress(header) % 16);
+        assertTrue(allocator.blockBytes(header) >= 100 + Block.HEADER_LENGTH);
+    }
+
+    @Test
+    void shouldRefuseAtTheCapAndCountEveryByte()
+    {
+        allocator = new SlabAllocator(8, 64 * 1024, false);
+        final Set<Long> headers = new HashSet<>();
+        long header;
+        while (0 != (header = allocator.allocate(40)))
+        {
+            assertTrue(headers.add(header));
+        }
+        assertTrue(allocator.reservedBytes() <= 64 * 1024);
+        assertEquals(0, allocator.allocate(100_000), "a large block over the cap is refused too");
+    }
+
+    @Test
+    void shouldGiveLargeBlocksTheirOwnMemoryAndReturnIt()
+    {
+        allocator = new SlabAllocator(64, Long.MAX_VALUE, false);
+        final long header = allocator.allocate(1 << 20);
+        assertTrue((Block.flags(header) & Block.INDIRECT) != 0);
+        final long reserved = allocator.reservedBytes();
+        assertTrue(reserved > 1 << 20);
+        assertEquals(0, allocator.dataAddress(header) % 64);
+        allocator.markFreed(header);
+        allocator.release(header);
+        assertTrue(allocator.reservedBytes() < 1 << 20, "the dedicated block is given back on release");
+    }
+}
