@@ -52,17 +52,15 @@ import java.util.Objects;
  * parent; {@link IllegalStateException} for any call after {@link #close()} or a mutating call from
  * inside a constructor or destructor.
  */
-public final class ShadowStore implements AutoCloseable
+public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseable
 {
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
+    // The fields get() reads (table, dataOffset, maxSize, checked) are in ShadowStoreReadFields,
+    // padded away from these, which writers use.
     private final Object lock = new Object();
     private final Reclamation reclamation;
-    private final boolean checked;
-    private final int maxSize;
-    private final int dataOffset;
     private final SlabAllocator allocator;
-    private final ShadowTable table;
     private final Reclaimer reclaimer;
     private final Callback callback = new Callback();
 
@@ -74,15 +72,13 @@ public final class ShadowStore implements AutoCloseable
     private long duplicateAllocs;
     private long failedAllocs;
 
-    private ShadowStore(final Builder builder)
+    private ShadowStore(final Builder builder, final SlabAllocator allocator)
     {
-        reclamation = builder.reclamation;
-        checked = builder.checked;
-        maxSize = (int)Math.min(builder.maxSize, builder.maxMemory);
-        allocator = new SlabAllocator(builder.alignment, builder.maxMemory, checked);
-        dataOffset = allocator.dataOffset();
-        table = new ShadowTable(builder.initialCapacity, allocator);
-        reclaimer = new Reclaimer(reclamation, checked, allocator, lock);
+        super(new ShadowTable(builder.initialCapacity, allocator), allocator.dataOffset(),
+            (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
+        this.reclamation = builder.reclamation;
+        this.allocator = allocator;
+        this.reclaimer = new Reclaimer(reclamation, checked, allocator, lock);
     }
 
     /**
@@ -122,7 +118,7 @@ public final class ShadowStore implements AutoCloseable
     {
         checkParent(parent);
         final long header = table.findLong(parent, id);
-        return 0 == header ? 0 : allocator.dataAddress(header);
+        return 0 == header ? 0 : dataAddress(header);
     }
 
     /**
@@ -233,7 +229,7 @@ public final class ShadowStore implements AutoCloseable
         final long found = table.findLong(parent, id);
         if (0 != found)
         {
-            return allocator.dataAddress(found);
+            return dataAddress(found);
         }
         final long hash = ShadowTable.hashLong(parent, id);
         synchronized (lock)
@@ -242,7 +238,7 @@ public final class ShadowStore implements AutoCloseable
             final int index = table.indexOfLong(parent, id, hash);
             if (index >= 0)
             {
-                return allocator.dataAddress(table.headerAt(index));
+                return dataAddress(table.headerAt(index));
             }
             return allocLocked(parent, null, id, hash, size, ctor, ctorData);
         }
@@ -361,7 +357,7 @@ public final class ShadowStore implements AutoCloseable
     {
         checkParent(parent);
         final long header = table.findObject(parent, id);
-        return 0 == header ? 0 : allocator.dataAddress(header);
+        return 0 == header ? 0 : dataAddress(header);
     }
 
     /**
@@ -469,7 +465,7 @@ public final class ShadowStore implements AutoCloseable
         final long found = table.findObject(parent, id);
         if (0 != found)
         {
-            return allocator.dataAddress(found);
+            return dataAddress(found);
         }
         final long hash = ShadowTable.hashObject(parent, id);
         synchronized (lock)
@@ -478,7 +474,7 @@ public final class ShadowStore implements AutoCloseable
             final int index = table.indexOfObject(parent, id, hash);
             if (index >= 0)
             {
-                return allocator.dataAddress(table.headerAt(index));
+                return dataAddress(table.headerAt(index));
             }
             return allocLocked(0, parent, id, hash, size, ctor, ctorData);
         }
@@ -547,7 +543,8 @@ public final class ShadowStore implements AutoCloseable
 
     /**
      * A snapshot of the counters. Takes the write lock and allocates: not for hot paths. Also
-     * lets the reclamation epoch advance, if it can.
+     * lets the reclamation epoch advance, if it can, so that memory no reader holds any more is
+     * released and no longer counted as pending.
      *
      * @return the snapshot.
      * @throws IllegalStateException after {@link #close()}.
@@ -557,7 +554,11 @@ public final class ShadowStore implements AutoCloseable
         synchronized (lock)
         {
             checkOpen();
-            reclaimer.tryAdvance();
+            // Two advances release everything retired so far, unless a reader still holds it.
+            if (reclaimer.tryAdvance())
+            {
+                reclaimer.tryAdvance();
+            }
             return new Snapshot(liveVariables, liveBytes, allocator.reservedBytes(), reclaimer.pendingBytes(),
                 duplicateAllocs, failedAllocs);
         }
@@ -630,7 +631,7 @@ public final class ShadowStore implements AutoCloseable
         {
             return false;
         }
-        view.wrap(allocator.dataAddress(header), Block.size(header));
+        view.wrap(dataAddress(header), Block.size(header));
         return true;
     }
 
@@ -643,8 +644,9 @@ public final class ShadowStore implements AutoCloseable
         final ShadowCtor<? super T> ctor,
         final T ctorData)
     {
-        if (reclaimer.pendingBytes() > 0)
+        if (reclaimer.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
         {
+            // Let retired memory become reusable before carving new memory for this size.
             reclaimer.tryAdvance();
         }
         if (!table.ensureRoomForOne())
@@ -699,7 +701,7 @@ public final class ShadowStore implements AutoCloseable
         table.insert(hash, header);
         liveVariables++;
         liveBytes += size;
-        return allocator.dataAddress(header);
+        return dataAddress(header);
     }
 
     private void abandon(final long header, final int ref)
@@ -842,7 +844,7 @@ public final class ShadowStore implements AutoCloseable
         Callback of(final long header)
         {
             this.header = header;
-            buffer.wrap(allocator.dataAddress(header), Block.size(header));
+            buffer.wrap(dataAddress(header), Block.size(header));
             return this;
         }
 
@@ -873,7 +875,7 @@ public final class ShadowStore implements AutoCloseable
         @Override
         public long address()
         {
-            return allocator.dataAddress(header);
+            return dataAddress(header);
         }
 
         @Override
@@ -1018,7 +1020,7 @@ public final class ShadowStore implements AutoCloseable
          */
         public ShadowStore build()
         {
-            return new ShadowStore(this);
+            return new ShadowStore(this, new SlabAllocator(alignment, maxMemory, checked));
         }
     }
 }

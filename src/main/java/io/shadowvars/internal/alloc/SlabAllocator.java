@@ -141,7 +141,7 @@ public final class SlabAllocator
     public long allocate(final int size)
     {
         final boolean large = size > LARGE_DATA;
-        final int cls = large ? indirectClass : strideOf(dataOffset + size) / alignment;
+        final int cls = classOf(size);
         long dedicatedAddress = 0;
         if (large)
         {
@@ -191,6 +191,17 @@ public final class SlabAllocator
             Memory.fill(header + dataOffset, (long)cls * alignment - dataOffset, (byte)0);
         }
         return header;
+    }
+
+    /**
+     * Whether a freed block is ready for a variable of this size (no new memory would be carved).
+     *
+     * @param size data size.
+     * @return true when the size class's free list is not empty.
+     */
+    public boolean hasFreeBlock(final int size)
+    {
+        return 0 != freeHead[classOf(size)];
     }
 
     /**
@@ -279,6 +290,11 @@ public final class SlabAllocator
         reservedBytes = 0;
         // Chronicle may hand releases to a background thread; the memory is to be back on return.
         BackgroundResourceReleaser.releasePendingResources();
+    }
+
+    private int classOf(final int size)
+    {
+        return size > LARGE_DATA ? indirectClass : strideOf(dataOffset + size) / alignment;
     }
 
     private int strideOf(final int bytes)

@@ -35,12 +35,23 @@ import java.util.Arrays;
  * With {@code NONE}, or while no reader is registered, a retired block is released at once:
  * nobody can be in a section, and a reader registered later can only find what is linked then.
  *
+ * <p>Writers try to advance after every {@value #ADVANCE_EVERY} retirements, when an allocation
+ * would otherwise carve new memory, and in {@code stats()}.
+ *
  * <p>All methods run under the store's write lock. Bags are intrusive lists
  * through the blocks' parent words, so retiring allocates nothing.
  */
 public final class Reclaimer
 {
     private static final ReaderHandle[] NO_READERS = new ReaderHandle[0];
+
+    /**
+     * Retirements between attempts to advance. An attempt costs a full fence and a read of every
+     * reader's slot, each a cache miss when its owner wrote it on another core: crossbeam likewise
+     * collects only every so many operations. Allocation also tries when it would otherwise carve
+     * new memory, so memory is reused before the store grows.
+     */
+    static final int ADVANCE_EVERY = 32;
 
     private final Reclamation mode;
     private final boolean checked;
@@ -51,6 +62,7 @@ public final class Reclaimer
     private final long[] bagBytes = new long[3];
     private volatile ReaderHandle[] readers = NO_READERS;
     private long pendingBytes;
+    private int retiredSinceAdvance;
 
     /**
      * Create a reclaimer.
@@ -133,7 +145,10 @@ public final class Reclaimer
         bagHead[bag] = header;
         bagBytes[bag] += bytes;
         pendingBytes += bytes;
-        tryAdvance();
+        if (++retiredSinceAdvance >= ADVANCE_EVERY)
+        {
+            tryAdvance();
+        }
     }
 
     /**
@@ -173,6 +188,7 @@ public final class Reclaimer
         }
         epoch.setRelease(g + 1);
         releaseBag((int)((g + 2) % 3));
+        retiredSinceAdvance = 0;
         return true;
     }
 

@@ -8,6 +8,49 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
+abstract class TablePadLhs
+{
+    byte p000, p001, p002, p003, p004, p005, p006, p007;
+    byte p010, p011, p012, p013, p014, p015, p016, p017;
+    byte p020, p021, p022, p023, p024, p025, p026, p027;
+    byte p030, p031, p032, p033, p034, p035, p036, p037;
+    byte p040, p041, p042, p043, p044, p045, p046, p047;
+    byte p050, p051, p052, p053, p054, p055, p056, p057;
+    byte p060, p061, p062, p063, p064, p065, p066, p067;
+    byte p070, p071, p072, p073, p074, p075, p076, p077;
+}
+
+/** What readers read: never on a line that writers' bookkeeping writes. */
+abstract class TableReadFields extends TablePadLhs
+{
+    final PaddedLong version = new PaddedLong(0);
+    // Written by the writer with release semantics (resize, close), read by readers with acquire.
+    long[] slots;
+    Object[] refs;
+}
+
+abstract class TablePadMid extends TableReadFields
+{
+    byte p100, p101, p102, p103, p104, p105, p106, p107;
+    byte p110, p111, p112, p113, p114, p115, p116, p117;
+    byte p120, p121, p122, p123, p124, p125, p126, p127;
+    byte p130, p131, p132, p133, p134, p135, p136, p137;
+    byte p140, p141, p142, p143, p144, p145, p146, p147;
+    byte p150, p151, p152, p153, p154, p155, p156, p157;
+    byte p160, p161, p162, p163, p164, p165, p166, p167;
+    byte p170, p171, p172, p173, p174, p175, p176, p177;
+}
+
+/** Writer-only bookkeeping, written on every insert and delete. */
+abstract class TableWriteFields extends TablePadMid
+{
+    int size;
+    int resizeThreshold;
+    int[] freeRefs;
+    int freeRefCount;
+    int refsUsed;
+}
+
 /**
  * Open-addressing table from {@code <parent, id>} to a block, read without locks.
  *
@@ -51,9 +94,12 @@ import java.util.Arrays;
  * section (inside one, nothing it can find is reused), and costs one load of a line that stays
  * cached while nothing is written.
  *
+ * <p>Fields readers read and fields writers update on every operation sit on separate cache lines
+ * (padding through the class chain), so writers do not make readers on other cores miss.
+ *
  * <p>Writer methods must be called under the store's lock.
  */
-public final class ShadowTable
+public final class ShadowTable extends TableWriteFields
 {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SLOTS;
@@ -64,8 +110,8 @@ public final class ShadowTable
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SLOTS = lookup.findVarHandle(ShadowTable.class, "slots", long[].class);
-            REFS = lookup.findVarHandle(ShadowTable.class, "refs", Object[].class);
+            SLOTS = lookup.findVarHandle(TableReadFields.class, "slots", long[].class);
+            REFS = lookup.findVarHandle(TableReadFields.class, "refs", Object[].class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -80,19 +126,7 @@ public final class ShadowTable
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
 
-    private final PaddedLong version = new PaddedLong(0);
     private final SlabAllocator allocator;
-
-    // Written by the writer with release semantics, read by readers with acquire.
-    private long[] slots;
-    private Object[] refs;
-
-    // Writer-only state.
-    private int size;
-    private int resizeThreshold;
-    private int[] freeRefs;
-    private int freeRefCount;
-    private int refsUsed;
 
     /**
      * Create a table.
