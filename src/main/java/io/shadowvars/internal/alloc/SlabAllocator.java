@@ -8,6 +8,7 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * Off-heap slab allocator of blocks (a {@link Block} header plus data), sized per allocation.
@@ -16,7 +17,8 @@ import java.util.ArrayList;
  * <ul>
  *   <li><b>Size classes.</b> A block's stride is {@code dataOffset + size} rounded up to the
  *   alignment; above 512 bytes strides are further rounded to an eighth of their power of two, so
- *   no class wastes more than 12.5%. A class is indexed by {@code stride / alignment}.</li>
+ *   no class wastes more than 12.5%. A class gets a dense number through a small
+ *   table indexed by {@code stride / alignment} (about a hundred classes for 8-byte alignment).</li>
  *   <li><b>Slabs.</b> Each class carves blocks from its current slab with a bump pointer. Its first
  *   slab is small (so a store with few variables of many sizes stays small) and each later one is
  *   twice the last, up to 1 MiB. Slab memory is a Chronicle Bytes native store
@@ -51,6 +53,8 @@ public final class SlabAllocator
     private final long maxMemory;
     private final boolean checked;
     private final int indirectClass;
+    private final short[] classByUnit;
+    private final int[] classStride;
 
     private final long[] freeHead;
     private final long[] bumpNext;
@@ -75,12 +79,28 @@ public final class SlabAllocator
         this.dataOffset = Block.dataOffset(alignment);
         this.maxMemory = maxMemory;
         this.checked = checked;
-        final int classes = strideOf(dataOffset + LARGE_DATA) / alignment + 1;
-        this.freeHead = new long[classes];
-        this.bumpNext = new long[classes];
-        this.bumpEnd = new long[classes];
-        this.nextSlabBytes = new int[classes];
-        this.indirectClass = strideOf(dataOffset + 8) / alignment;
+        // Compact class numbers: strides are multiples of the alignment, but above 512 bytes only
+        // eight per power of two occur. classByUnit maps stride / alignment to a dense class number.
+        final int maxUnits = strideOf(dataOffset + LARGE_DATA) / alignment;
+        this.classByUnit = new short[maxUnits + 1];
+        final int[] strides = new int[maxUnits + 1];
+        int classes = 0;
+        for (int bytes = dataOffset; bytes <= dataOffset + LARGE_DATA; bytes += alignment)
+        {
+            final int stride = strideOf(bytes);
+            if (0 == classByUnit[stride / alignment])
+            {
+                classes++;
+                classByUnit[stride / alignment] = (short)classes;
+                strides[classes] = stride;
+            }
+        }
+        this.classStride = Arrays.copyOf(strides, classes + 1);
+        this.freeHead = new long[classes + 1];
+        this.bumpNext = new long[classes + 1];
+        this.bumpEnd = new long[classes + 1];
+        this.nextSlabBytes = new int[classes + 1];
+        this.indirectClass = classByUnit[strideOf(dataOffset + 8) / alignment];
     }
 
     /**
@@ -188,7 +208,7 @@ public final class SlabAllocator
         }
         else
         {
-            Memory.fill(header + dataOffset, (long)cls * alignment - dataOffset, (byte)0);
+            Memory.fill(header + dataOffset, (long)classStride[cls] - dataOffset, (byte)0);
         }
         return header;
     }
@@ -236,7 +256,7 @@ public final class SlabAllocator
         }
         if (checked)
         {
-            Memory.fill(header + dataOffset, (long)cls * alignment - dataOffset, Block.POISON);
+            Memory.fill(header + dataOffset, (long)classStride[cls] - dataOffset, Block.POISON);
         }
         Memory.putLong(header + Block.PARENT_OFFSET, freeHead[cls]);
         freeHead[cls] = header;
@@ -251,7 +271,7 @@ public final class SlabAllocator
     public long blockBytes(final long header)
     {
         final int flags = Block.flags(header);
-        final long stride = (long)Block.sizeClass(flags) * alignment;
+        final long stride = classStride[Block.sizeClass(flags)];
         return (flags & Block.INDIRECT) != 0 ? stride + alignUp(Block.size(header)) : stride;
     }
 
@@ -294,7 +314,7 @@ public final class SlabAllocator
 
     private int classOf(final int size)
     {
-        return size > LARGE_DATA ? indirectClass : strideOf(dataOffset + size) / alignment;
+        return size > LARGE_DATA ? indirectClass : classByUnit[strideOf(dataOffset + size) / alignment];
     }
 
     private int strideOf(final int bytes)
@@ -315,7 +335,7 @@ public final class SlabAllocator
 
     private long carve(final int cls)
     {
-        final long stride = (long)cls * alignment;
+        final long stride = classStride[cls];
         long next = bumpNext[cls];
         if (next == 0 || next + stride > bumpEnd[cls])
         {
@@ -394,7 +414,7 @@ public final class SlabAllocator
     private void verifyPoison(final long header, final int cls)
     {
         final long data = header + dataOffset;
-        final long length = (long)cls * alignment - dataOffset;
+        final long length = (long)classStride[cls] - dataOffset;
         for (long i = 0; i < length; i++)
         {
             if (Memory.getByte(data + i) != Block.POISON)
