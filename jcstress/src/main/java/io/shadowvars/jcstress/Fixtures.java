@@ -1,0 +1,94 @@
+package io.shadowvars.jcstress;
+
+import io.shadowvars.Reclamation;
+import io.shadowvars.ShadowCtor;
+import io.shadowvars.ShadowReader;
+import io.shadowvars.ShadowStore;
+import io.shadowvars.internal.table.ShadowTable;
+import org.agrona.UnsafeApi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the tests share: long-lived stores (jcstress makes millions of state objects, so most tests
+ * use one store with a fresh key per state and free it in the arbiter), unique keys, per-thread
+ * reader handles, and a constructor that stamps the data.
+ */
+final class Fixtures
+{
+    /** Checked EPOCH store: reclaimed memory is poisoned with 0x6B bytes. */
+    static final ShadowStore EPOCH = ShadowStore.builder().reclamation(Reclamation.EPOCH).checked(true)
+        .initialCapacity(1 << 16).build();
+    /** Checked QSBR store. */
+    static final ShadowStore QSBR = ShadowStore.builder().reclamation(Reclamation.QSBR).checked(true)
+        .initialCapacity(1 << 16).build();
+
+    static final ThreadLocal<ShadowReader> EPOCH_READER = ThreadLocal.withInitial(EPOCH::reader);
+    static final ThreadLocal<ShadowReader> QSBR_READER = ThreadLocal.withInitial(QSBR::reader);
+
+    /** Written by writers into data they own, so a reader that sees it read someone else's data. */
+    static final long JUNK = 0x1111_2222_3333_4444L;
+
+    /** A ctor that writes the parent into the first 8 bytes. */
+    static final ShadowCtor<Object> STAMP_PARENT = (var, data) ->
+    {
+        var.data().putLong(0, var.parent());
+        return 0;
+    };
+
+    private static final AtomicLong NEXT = new AtomicLong();
+
+    private Fixtures()
+    {
+    }
+
+    /** A parent no other state uses: 64-byte aligned, as buffer addresses are. */
+    static long uniqueParent()
+    {
+        return 0x10_0000_0000L + NEXT.incrementAndGet() * 64;
+    }
+
+    /** A free long id no other state uses. */
+    static long uniqueId()
+    {
+        return 0x4000_0000L + NEXT.incrementAndGet();
+    }
+
+    static long read(final long address)
+    {
+        return UnsafeApi.getLong(address);
+    }
+
+    static void write(final long address, final long value)
+    {
+        UnsafeApi.putLong(address, value);
+    }
+
+    /** Spin until the flag is set or a bound passes (actors may not overlap at all). */
+    static void awaitBounded(final java.util.concurrent.atomic.AtomicBoolean flag)
+    {
+        for (int i = 0; i < 20_000 && !flag.get(); i++)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * {@code count} parents whose keys {@code <parent, id>} share one home slot in a table of
+     * {@code capacity} slots, so they form one cluster in insertion order.
+     */
+    static long[] collidingParents(final int count, final int capacity, final long id)
+    {
+        final List<Long> found = new ArrayList<>();
+        for (long parent = 64; found.size() < count; parent += 64)
+        {
+            if (((int)ShadowTable.hashLong(parent, id) & (capacity - 1)) == 3)
+            {
+                found.add(parent);
+            }
+        }
+        return found.stream().mapToLong(Long::longValue).toArray();
+    }
+}
