@@ -124,7 +124,7 @@ final class DemoResult
         text.append(String.format(Locale.ROOT, "heap allocated  %s by the pipeline threads (%s per packet)%n",
             DemoRun.bytes(allocatedBytes), allocatedBytes < 0 || 0 == totalPackets ? "n/a" :
                 String.format(Locale.ROOT, "%.1f B", (double)allocatedBytes / Math.max(1, packets))));
-        text.append(String.format(Locale.ROOT, "native memory   reserved %s by the table, %s packet pool%n",
+        text.append(String.format(Locale.ROOT, "native memory   %s reserved by the table and its slabs, %s packet pool%n",
             DemoRun.bytes(reservedBytes), DemoRun.bytes(poolBytes)));
         text.append(String.format(Locale.ROOT,
             "variables       %,d live at the end, %,d after the drain, pending-free %s%n",
