@@ -66,6 +66,38 @@ final class Fixtures
         UnsafeApi.putLong(address, value);
     }
 
+    /**
+     * The reader's half of the reuse tests: look the variable up, check its stamp, wait until the
+     * writer has freed it, reallocated the size class and written junk (or a bound passes), and
+     * check the stamp again. (1, 1) intact, (-1, -1) absent; anything else is a reuse.
+     */
+    static void readAcrossReuse(
+        final ShadowStore store, final long parent, final java.util.concurrent.atomic.AtomicBoolean written,
+        final org.openjdk.jcstress.infra.results.JJ_Result r)
+    {
+        final long address = store.get(parent, 1);
+        if (0 == address)
+        {
+            r.r1 = -1;
+            r.r2 = -1;
+        }
+        else
+        {
+            r.r1 = read(address) == parent ? 1 : 0;
+            awaitBounded(written);
+            r.r2 = read(address) == parent ? 1 : 0;
+        }
+    }
+
+    /** The writer's half: free the variable, reallocate its size class, write junk, signal. */
+    static void freeAndReuse(
+        final ShadowStore store, final long parent, final long other, final java.util.concurrent.atomic.AtomicBoolean written)
+    {
+        store.free(parent, 1);
+        write(store.alloc(other, 1, 16), JUNK);
+        written.set(true);
+    }
+
     /** Spin until the flag is set or a bound passes (actors may not overlap at all). */
     static void awaitBounded(final java.util.concurrent.atomic.AtomicBoolean flag)
     {

@@ -40,18 +40,7 @@ public class QsbrTest
     {
         final ShadowReader reader = Fixtures.QSBR_READER.get();
         reader.quiescent();
-        final long address = QSBR.get(parent, 1);
-        if (0 == address)
-        {
-            r.r1 = -1;
-            r.r2 = -1;
-        }
-        else
-        {
-            r.r1 = Fixtures.read(address) == parent ? 1 : 0;
-            Fixtures.awaitBounded(written);
-            r.r2 = Fixtures.read(address) == parent ? 1 : 0;
-        }
+        Fixtures.readAcrossReuse(QSBR, parent, written, r);
         reader.quiescent();
     }
 
@@ -59,10 +48,7 @@ public class QsbrTest
     public void writer()
     {
         final ShadowReader self = Fixtures.QSBR_READER.get();
-        QSBR.free(parent, 1);
-        final long address = QSBR.alloc(other, 1, 16);
-        Fixtures.write(address, Fixtures.JUNK);
-        written.set(true);
+        Fixtures.freeAndReuse(QSBR, parent, other, written);
         self.quiescent();
     }
 

@@ -40,28 +40,14 @@ public class ReclamationTest
     {
         final ShadowReader reader = Fixtures.EPOCH_READER.get();
         reader.enter();
-        final long address = EPOCH.get(parent, 1);
-        if (0 == address)
-        {
-            r.r1 = -1;
-            r.r2 = -1;
-        }
-        else
-        {
-            r.r1 = Fixtures.read(address) == parent ? 1 : 0;
-            Fixtures.awaitBounded(written);
-            r.r2 = Fixtures.read(address) == parent ? 1 : 0;
-        }
+        Fixtures.readAcrossReuse(EPOCH, parent, written, r);
         reader.exit();
     }
 
     @Actor
     public void writer()
     {
-        EPOCH.free(parent, 1);
-        final long address = EPOCH.alloc(other, 1, 16);
-        Fixtures.write(address, Fixtures.JUNK);
-        written.set(true);
+        Fixtures.freeAndReuse(EPOCH, parent, other, written);
     }
 
     @Arbiter
