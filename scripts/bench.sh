@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The benchmark comparison (README "Benchmarks"): builds the library and jmh/target/benchmarks.jar,
+# runs every JMH benchmark (shadowvars beside each peer, one fork each, -prof gc for B/op), measures
+# bytes per variable at 1M (io.shadowvars.jmh.Footprint), and writes docs/benchmarks.md and
+# docs/benchmarks.png with the report tool.
+#   bash scripts/bench.sh            # the whole comparison, about 15 minutes on 2 cores
+#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 3 minutes
+# JSON results stay in jmh/target/results/. Run nothing else meanwhile: this machine has 2 cores,
+# and two JMH runs at once clash on JMH's lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
+
+mvn -B -q -ntp install -DskipTests
+mvn -B -q -ntp -f jmh/pom.xml package -DskipTests
+out=jmh/target/results
+rm -rf "$out"; mkdir -p "$out"
+jar=jmh/target/benchmarks.jar
+source jmh/flags.sh
+
+start=$(date +%s)
+if [ "$quick" = "1" ]; then
+  iters=(-wi 1 -w 500ms -i 3 -r 500ms)
+  run() { local name=$1; shift; java -jar "$jar" -foe true -prof gc "${iters[@]}" -rf json -rff "$out/$name.json" "$@"; }
+  run get-long   'GetHitLongBenchmark'   -p impl=shadowvars,agrona,floor
+  run get-object 'GetHitObjectBenchmark' -p impl=shadowvars,weak,field
+  run churn      'ChurnBenchmark'        -p impl=shadowvars,agrona
+  run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
+  run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
+  mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers only)"
+else
+  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" "$@"
+  mode="full (3 x 1 s warm-up, 5 x 1 s measurement; freeAll: 4 + 8 single shots)"
+fi
+# Footprint: its own JVM, 1M variables per implementation.
+# shellcheck disable=SC2086
+java $JMH_JVM_FLAGS -Xmx4g -cp "$jar" io.shadowvars.jmh.Footprint 1000000 "$out/footprint.json" > /dev/null
+took=$(( $(date +%s) - start ))
+
+cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+env="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; JMH 1.37, 1 fork per row; mode: $mode; took ${took} s; command: bash scripts/bench.sh$([ "$quick" = 1 ] && echo ' --quick')"
+results=()
+for f in "$out"/*.json; do [ "$(basename "$f")" = footprint.json ] || results+=("$f"); done
+java -Djava.awt.headless=true -cp "$jar" io.shadowvars.jmh.report.Report \
+  --footprint "$out/footprint.json" --env "$env" \
+  --out-md docs/benchmarks.md --out-png docs/benchmarks.png "${results[@]}"
+echo "took ${took} s; wrote docs/benchmarks.md and docs/benchmarks.png"
