@@ -1,6 +1,7 @@
 package io.shadowvars;
 
 import io.shadowvars.internal.Block;
+import io.shadowvars.internal.WriteLock;
 import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.alloc.SlabAllocator;
 import io.shadowvars.internal.reclaim.Reclaimer;
@@ -58,7 +59,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     // The fields get() reads (table, dataOffset, maxSize, checked) are in ShadowStoreReadFields,
     // padded away from these, which writers use.
-    private final Object lock = new Object();
+    private final WriteLock lock = new WriteLock();
     private final Reclamation reclamation;
     private final SlabAllocator allocator;
     private final Reclaimer reclaimer;
@@ -177,7 +178,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         checkParent(parent);
         checkSize(size);
         final long hash = ShadowTable.hashLong(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int index = table.indexOfLong(parent, id, hash);
@@ -186,6 +188,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 return duplicate(parent, null, id);
             }
             return allocLocked(parent, null, id, hash, size, ctor, ctorData);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -232,7 +238,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             return dataAddress(found);
         }
         final long hash = ShadowTable.hashLong(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int index = table.indexOfLong(parent, id, hash);
@@ -241,6 +248,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 return dataAddress(table.headerAt(index));
             }
             return allocLocked(parent, null, id, hash, size, ctor, ctorData);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -274,7 +285,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         final long hash = ShadowTable.hashLong(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int index = table.indexOfLong(parent, id, hash);
@@ -284,6 +296,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             }
             rethrow(freeAt(index, dtor, null));
             return true;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -312,7 +328,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public int freeAll(final long id, final ShadowDtor dtor)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int capacity = table.capacity();
@@ -336,6 +353,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             }
             rethrow(failure);
             return freed;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -416,7 +437,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         checkParent(parent);
         checkSize(size);
         final long hash = ShadowTable.hashObject(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             if (table.indexOfObject(parent, id, hash) >= 0)
@@ -424,6 +446,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 return duplicate(0, parent, id);
             }
             return allocLocked(0, parent, id, hash, size, ctor, ctorData);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -468,7 +494,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             return dataAddress(found);
         }
         final long hash = ShadowTable.hashObject(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int index = table.indexOfObject(parent, id, hash);
@@ -477,6 +504,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 return dataAddress(table.headerAt(index));
             }
             return allocLocked(0, parent, id, hash, size, ctor, ctorData);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -508,7 +539,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         final long hash = ShadowTable.hashObject(parent, id);
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkWritable();
             final int index = table.indexOfObject(parent, id, hash);
@@ -518,6 +550,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             }
             rethrow(freeAt(index, dtor, null));
             return true;
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -534,10 +570,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowReader reader()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkOpen();
             return reclaimer.register();
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -551,7 +592,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowStats stats()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             checkOpen();
             // Two advances release everything retired so far, unless a reader still holds it.
@@ -561,6 +603,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             }
             return new Snapshot(liveVariables, liveBytes, allocator.reservedBytes(), reclaimer.pendingBytes(),
                 duplicateAllocs, failedAllocs);
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
@@ -591,7 +637,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     @Override
     public void close()
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             if (closed)
             {
@@ -604,21 +651,40 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             liveVariables = 0;
             liveBytes = 0;
         }
+        finally
+        {
+            lock.unlock();
+        }
     }
 
     /**
-     * A short description of the store's state (takes the write lock).
+     * A short description of the store's state (takes the write lock, unless called from inside a
+     * constructor or destructor, which already runs under it).
      *
      * @return a description.
      */
     @Override
     public String toString()
     {
-        synchronized (lock)
+        if (lock.isHeldByCurrentThread())
         {
-            return "ShadowStore{reclamation=" + reclamation + ", live=" + liveVariables + ", liveBytes=" +
-                liveBytes + ", reserved=" + allocator.reservedBytes() + ", closed=" + closed + "}";
+            return describe();
         }
+        lock.lock();
+        try
+        {
+            return describe();
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    private String describe()
+    {
+        return "ShadowStore{reclamation=" + reclamation + ", live=" + liveVariables + ", liveBytes=" +
+            liveBytes + ", reserved=" + allocator.reservedBytes() + ", closed=" + closed + "}";
     }
 
     // ------------------------------------------------------------------------------------------

@@ -516,6 +516,19 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         assertTrue(fromCtor.getMessage().contains("ctor"), fromCtor.getMessage());
         assertEquals(0, kind.get(store, parents[0], 1));
 
+        // Inside a callback: toString describes the store, stats() and reader() refuse like writers.
+        final String[] described = new String[1];
+        final ShadowCtor<Object> looking = (var, data) ->
+        {
+            described[0] = store.toString();
+            assertThrows(IllegalStateException.class, store::stats);
+            assertThrows(IllegalStateException.class, store::reader);
+            return 0;
+        };
+        assertNotEquals(0, kind.alloc(store, parents[1], 3, 8, looking, null));
+        assertTrue(described[0].startsWith("ShadowStore{"), described[0]);
+        assertTrue(kind.free(store, parents[1], 3, null));
+
         kind.alloc(store, parents[0], 1, 8, null, null);
         assertThrows(IllegalStateException.class, () -> kind.free(store, parents[0], 1, var -> store.freeAll(1)));
         assertEquals(0, kind.get(store, parents[0], 1), "the outer free completed");

@@ -208,7 +208,7 @@ public final class SlabAllocator
         }
         else
         {
-            Memory.fill(header + dataOffset, (long)classStride[cls] - dataOffset, (byte)0);
+            Memory.zero(header + dataOffset, (long)classStride[cls] - dataOffset);
         }
         return header;
     }

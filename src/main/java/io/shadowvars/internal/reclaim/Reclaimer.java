@@ -2,6 +2,7 @@ package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.Reclamation;
 import io.shadowvars.internal.Block;
+import io.shadowvars.internal.WriteLock;
 import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.PaddedLong;
 import io.shadowvars.internal.alloc.SlabAllocator;
@@ -56,7 +57,7 @@ public final class Reclaimer
     private final Reclamation mode;
     private final boolean checked;
     private final SlabAllocator allocator;
-    private final Object lock;
+    private final WriteLock lock;
     private final PaddedLong epoch = new PaddedLong(0);
     private final long[] bagHead = new long[3];
     private final long[] bagBytes = new long[3];
@@ -72,7 +73,7 @@ public final class Reclaimer
      * @param allocator where reusable blocks go.
      * @param lock      the store's write lock.
      */
-    public Reclaimer(final Reclamation mode, final boolean checked, final SlabAllocator allocator, final Object lock)
+    public Reclaimer(final Reclamation mode, final boolean checked, final SlabAllocator allocator, final WriteLock lock)
     {
         this.lock = lock;
         this.mode = mode;
@@ -106,7 +107,8 @@ public final class Reclaimer
      */
     void unregister(final ReaderHandle handle)
     {
-        synchronized (lock)
+        lock.lock();
+        try
         {
             final ReaderHandle[] old = readers;
             for (int i = 0; i < old.length; i++)
@@ -124,6 +126,10 @@ public final class Reclaimer
                     return;
                 }
             }
+        }
+        finally
+        {
+            lock.unlock();
         }
     }
 
