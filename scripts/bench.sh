@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
-if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
+flag=""
+if [ "${1:-}" = "--quick" ]; then quick=1; flag=" --quick"; shift; fi
 
 mvn -B -q -ntp install -DskipTests
 mvn -B -q -ntp -f jmh/pom.xml package -DskipTests
@@ -40,7 +41,7 @@ java $JMH_JVM_FLAGS -Xmx4g -cp "$jar" io.shadowvars.jmh.Footprint 1000000 "$out/
 took=$(( $(date +%s) - start ))
 
 cpu=$(grep -m1 "model name" /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
-env="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; JMH 1.37, 1 fork per row; mode: $mode; took ${took} s; command: bash scripts/bench.sh$([ "$quick" = 1 ] && echo ' --quick')"
+env="$(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB; JMH 1.37, 1 fork per row; mode: $mode; took ${took} s; command: bash scripts/bench.sh${flag}"
 results=()
 for f in "$out"/*.json; do [ "$(basename "$f")" = footprint.json ] || results+=("$f"); done
 java -Djava.awt.headless=true -cp "$jar" io.shadowvars.jmh.report.Report \
