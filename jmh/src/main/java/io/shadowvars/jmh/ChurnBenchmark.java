@@ -1,12 +1,9 @@
 package io.shadowvars.jmh;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * free + alloc churn at 1M long-parent variables: free a random live variable and attach it again
@@ -14,7 +11,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code churn} re-attaches with alloc, {@code churnGetOrAlloc} with getOrAlloc (a miss).
  */
 @State(Scope.Thread)
-public class ChurnBenchmark extends BenchmarkBase
+public class ChurnBenchmark extends LongTableState
 {
     /** Live variables. */
     @Param({"1000000"})
@@ -25,26 +22,20 @@ public class ChurnBenchmark extends BenchmarkBase
         "chronicle-map"})
     public String impl;
 
-    private LongSideTable table;
-    private long[] parents;
-    private int[] order;
-    private int mask;
-    private int cursor;
-
-    /** Build and fill the table. */
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected int size()
     {
-        parents = Keys.longParents(size);
-        order = Keys.visitOrder(size, Keys.pow2(size), SEED);
-        mask = order.length - 1;
-        table = Impls.longTable(impl, size);
-        Impls.fill(table, parents);
+        return size;
     }
 
-    /** Check every variable is still there, and release the table. */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected String impl()
+    {
+        return impl;
+    }
+
+    @Override
+    protected void verify()
     {
         for (final long parent : parents)
         {
@@ -53,7 +44,6 @@ public class ChurnBenchmark extends BenchmarkBase
                 throw new IllegalStateException(impl + " lost a variable during churn");
             }
         }
-        table.close();
     }
 
     /**
@@ -64,7 +54,7 @@ public class ChurnBenchmark extends BenchmarkBase
     @Benchmark
     public boolean churn()
     {
-        final long parent = parents[order[cursor++ & mask]];
+        final long parent = nextParent();
         table.remove(parent, Keys.ID);
         return table.put(parent, Keys.ID, parent);
     }
@@ -77,7 +67,7 @@ public class ChurnBenchmark extends BenchmarkBase
     @Benchmark
     public long churnGetOrAlloc()
     {
-        final long parent = parents[order[cursor++ & mask]];
+        final long parent = nextParent();
         table.remove(parent, Keys.ID);
         return table.readOrCreate(parent, Keys.ID);
     }

@@ -1,16 +1,13 @@
 package io.shadowvars.jmh;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /** free + alloc churn at 1M object-parent variables. */
 @State(Scope.Thread)
-public class ChurnObjectBenchmark extends BenchmarkBase
+public class ChurnObjectBenchmark extends ObjectTableState
 {
     /** Live variables. */
     @Param({"1000000"})
@@ -20,26 +17,20 @@ public class ChurnObjectBenchmark extends BenchmarkBase
     @Param({"shadowvars", "shadowvars-NONE", "weak", "sync-identity", "netty", "field"})
     public String impl;
 
-    private ObjectSideTable table;
-    private Keys.Parent[] parents;
-    private int[] order;
-    private int mask;
-    private int cursor;
-
-    /** Build and fill the table. */
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected int size()
     {
-        parents = Keys.objectParents(size);
-        order = Keys.visitOrder(size, Keys.pow2(size), SEED);
-        mask = order.length - 1;
-        table = Impls.objectTable(impl, parents);
-        Impls.fill(table, parents);
+        return size;
     }
 
-    /** Check every variable is still there, and release the table. */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected String impl()
+    {
+        return impl;
+    }
+
+    @Override
+    protected void verify()
     {
         for (final Keys.Parent parent : parents)
         {
@@ -48,7 +39,6 @@ public class ChurnObjectBenchmark extends BenchmarkBase
                 throw new IllegalStateException(impl + " lost a variable during churn");
             }
         }
-        table.close();
     }
 
     /**
@@ -59,7 +49,7 @@ public class ChurnObjectBenchmark extends BenchmarkBase
     @Benchmark
     public boolean churn()
     {
-        final Keys.Parent parent = parents[order[cursor++ & mask]];
+        final Keys.Parent parent = nextParent();
         table.remove(parent, Keys.ID);
         return table.put(parent, Keys.ID, 7);
     }

@@ -2,12 +2,9 @@ package io.shadowvars.jmh;
 
 import io.shadowvars.jmh.peers.Floor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * get hit, long parents: look up a present {@code <parent, id>} in random order over the live
@@ -15,7 +12,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * the size a table of that many keys would touch (64 MiB at 1M, 16 KiB at 1K).
  */
 @State(Scope.Thread)
-public class GetHitLongBenchmark extends BenchmarkBase
+public class GetHitLongBenchmark extends LongTableState
 {
     /** Live variables. */
     @Param({"1000", "1000000"})
@@ -26,35 +23,22 @@ public class GetHitLongBenchmark extends BenchmarkBase
         "chronicle-map", "floor"})
     public String impl;
 
-    private LongSideTable table;
-    private long[] parents;
-    private int[] order;
-    private int mask;
-    private int cursor;
-
-    /** Build and fill the table. */
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected int size()
     {
-        parents = Keys.longParents(size);
-        order = Keys.visitOrder(size, Keys.pow2(size), SEED);
-        mask = order.length - 1;
-        if ("floor".equals(impl))
-        {
-            table = new Floor(size >= 1_000_000 ? 64 << 20 : 16 << 10);
-        }
-        else
-        {
-            table = Impls.longTable(impl, size);
-            Impls.fill(table, parents);
-        }
+        return size;
     }
 
-    /** Release the table. */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected String impl()
     {
-        table.close();
+        return impl;
+    }
+
+    @Override
+    protected LongSideTable createTable()
+    {
+        return "floor".equals(impl) ? new Floor(size >= 1_000_000 ? 64 << 20 : 16 << 10) : super.createTable();
     }
 
     /**
@@ -65,6 +49,6 @@ public class GetHitLongBenchmark extends BenchmarkBase
     @Benchmark
     public long get()
     {
-        return table.read(parents[order[cursor++ & mask]], Keys.ID);
+        return table.read(nextParent(), Keys.ID);
     }
 }

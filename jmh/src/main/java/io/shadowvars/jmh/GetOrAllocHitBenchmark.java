@@ -1,19 +1,16 @@
 package io.shadowvars.jmh;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * getOrAlloc hit at 1M long-parent variables: the "get, else create" call on keys that exist
  * (for the maps: {@code computeIfAbsent} or get-then-put).
  */
 @State(Scope.Thread)
-public class GetOrAllocHitBenchmark extends BenchmarkBase
+public class GetOrAllocHitBenchmark extends LongTableState
 {
     /** Live variables. */
     @Param({"1000000"})
@@ -23,28 +20,16 @@ public class GetOrAllocHitBenchmark extends BenchmarkBase
     @Param({"shadowvars", "agrona", "chm-record", "chronicle-map"})
     public String impl;
 
-    private LongSideTable table;
-    private long[] parents;
-    private int[] order;
-    private int mask;
-    private int cursor;
-
-    /** Build and fill the table. */
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected int size()
     {
-        parents = Keys.longParents(size);
-        order = Keys.visitOrder(size, Keys.pow2(size), SEED);
-        mask = order.length - 1;
-        table = Impls.longTable(impl, size);
-        Impls.fill(table, parents);
+        return size;
     }
 
-    /** Release the table. */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected String impl()
     {
-        table.close();
+        return impl;
     }
 
     /**
@@ -55,6 +40,6 @@ public class GetOrAllocHitBenchmark extends BenchmarkBase
     @Benchmark
     public long getOrAlloc()
     {
-        return table.readOrCreate(parents[order[cursor++ & mask]], Keys.ID);
+        return table.readOrCreate(nextParent(), Keys.ID);
     }
 }

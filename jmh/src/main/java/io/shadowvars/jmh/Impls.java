@@ -67,9 +67,9 @@ public final class Impls
             case "shadowvars-NONE":
                 return new ShadowObjectTable(Reclamation.NONE, parents.length);
             case "weak":
-                return new ObjectPeers.Weak();
+                return ObjectPeers.MapTable.weak();
             case "sync-identity":
-                return new ObjectPeers.SyncIdentity(parents.length);
+                return ObjectPeers.MapTable.synchronizedIdentity(parents.length);
             case "netty":
                 return new ObjectPeers.Netty(parents);
             case "field":

@@ -3,14 +3,12 @@ package io.shadowvars.jmh;
 import io.shadowvars.Reclamation;
 import io.shadowvars.ShadowReader;
 import io.shadowvars.ShadowStore;
+import io.shadowvars.jmh.peers.ShadowLongTable;
 import org.agrona.UnsafeApi;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What a read section costs: get plus a read of the data inside {@code enter()}/{@code exit()}
@@ -19,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * factor.
  */
 @State(Scope.Thread)
-public class ReaderSectionBenchmark extends BenchmarkBase
+public class ReaderSectionBenchmark extends LongTableState
 {
     /** Live variables. */
     @Param({"1000", "1000000"})
@@ -32,36 +30,34 @@ public class ReaderSectionBenchmark extends BenchmarkBase
     private ShadowStore store;
     private ShadowReader reader;
     private int mode;
-    private long[] parents;
-    private int[] order;
-    private int mask;
-    private int cursor;
 
-    /** Build and fill the store; register this thread as a reader. */
-    @Setup(Level.Trial)
-    public void setUp()
+    @Override
+    protected int size()
     {
-        store = ShadowStore.builder()
-            .reclamation("shadowvars-QSBR".equals(impl) ? Reclamation.QSBR : Reclamation.EPOCH)
-            .initialCapacity(size)
-            .build();
-        parents = Keys.longParents(size);
-        order = Keys.visitOrder(size, Keys.pow2(size), SEED);
-        mask = order.length - 1;
-        for (int i = 0; i < size; i++)
-        {
-            UnsafeApi.putLong(store.alloc(parents[i], Keys.ID, Keys.RECORD_SIZE), i + 1);
-        }
-        reader = store.reader();
-        mode = "shadowvars".equals(impl) ? 0 : "shadowvars-QSBR".equals(impl) ? 1 : 2;
+        return size;
     }
 
-    /** Release the store. */
-    @TearDown(Level.Trial)
-    public void tearDown()
+    @Override
+    protected String impl()
+    {
+        return impl;
+    }
+
+    @Override
+    protected LongSideTable createTable()
+    {
+        mode = "shadowvars".equals(impl) ? 0 : "shadowvars-QSBR".equals(impl) ? 1 : 2;
+        final ShadowLongTable created = new ShadowLongTable(1 == mode ? Reclamation.QSBR : Reclamation.EPOCH, size);
+        Impls.fill(created, parents);
+        store = created.store();
+        reader = store.reader();
+        return created;
+    }
+
+    @Override
+    protected void verify()
     {
         reader.close();
-        store.close();
     }
 
     /**
@@ -72,7 +68,7 @@ public class ReaderSectionBenchmark extends BenchmarkBase
     @Benchmark
     public long get()
     {
-        final long parent = parents[order[cursor++ & mask]];
+        final long parent = nextParent();
         switch (mode)
         {
             case 0:

@@ -16,48 +16,32 @@ public final class ObjectPeers
     {
     }
 
-    /** {@code WeakHashMap<Object, long[]>} (equals/hashCode of a plain object are identity's). */
-    public static final class Weak implements ObjectSideTable
-    {
-        private final Map<Object, long[]> map = new WeakHashMap<>();
-
-        @Override
-        public boolean put(final Keys.Parent parent, final long id, final long value)
-        {
-            final long[] record = new long[2];
-            record[0] = value;
-            return map.putIfAbsent(parent, record) == null;
-        }
-
-        @Override
-        public long read(final Keys.Parent parent, final long id)
-        {
-            final long[] record = map.get(parent);
-            return record == null ? Long.MIN_VALUE : record[0];
-        }
-
-        @Override
-        public boolean remove(final Keys.Parent parent, final long id)
-        {
-            return map.remove(parent) != null;
-        }
-
-        @Override
-        public void close()
-        {
-            map.clear();
-        }
-    }
-
-    /** {@code Collections.synchronizedMap(new IdentityHashMap<>())}. */
-    public static final class SyncIdentity implements ObjectSideTable
+    /**
+     * A map from parent to record, one map per id: {@code WeakHashMap} (whose equals and hashCode
+     * are identity's for a plain object) or a synchronized {@code IdentityHashMap}.
+     */
+    public static final class MapTable implements ObjectSideTable
     {
         private final Map<Object, long[]> map;
 
-        /** @param capacity expected number of records. */
-        public SyncIdentity(final int capacity)
+        private MapTable(final Map<Object, long[]> map)
         {
-            map = Collections.synchronizedMap(new IdentityHashMap<>(capacity));
+            this.map = map;
+        }
+
+        /** @return a {@code WeakHashMap<Object, long[]>}. */
+        public static MapTable weak()
+        {
+            return new MapTable(new WeakHashMap<>());
+        }
+
+        /**
+         * @param capacity expected number of records.
+         * @return a {@code Collections.synchronizedMap(new IdentityHashMap<>())}.
+         */
+        public static MapTable synchronizedIdentity(final int capacity)
+        {
+            return new MapTable(Collections.synchronizedMap(new IdentityHashMap<>(capacity)));
         }
 
         @Override
