@@ -79,7 +79,8 @@ final class MarkdownReport
         if (content.chartLink() != null)
         {
             md.append("## Chart\n\n");
-            md.append("Time per operation of every `avgt` table; lower is better.\n\n");
+            md.append("Time per operation of every `avgt` and `ss` table, one panel per table: shadowvars in blue, " +
+                "the peers in grey; lower is better.\n\n");
             md.append("![Time per operation](").append(content.chartLink()).append(")\n\n");
         }
 

@@ -2,8 +2,11 @@ package io.shadowvars.jmh.report;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 
 import javax.imageio.ImageIO;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -131,14 +135,31 @@ class ReportTest
             "| shadowvars | 150 ± 5 | ops/us | 50.0 ± 2.0 | 100 ± 4 | – | 1.00 |",
             "| chm-record | 80.0 ± 3.0 | ops/us | 20.0 ± 1.0 | 60.0 ± 2.0 | – | 0.533 |"));
 
-        // Chart: a real PNG of the requested size.
+        // Chart: a real PNG with one panel per avgt table (size=1M, size=1K) side by side in one row.
         assertTrue(Files.isRegularFile(png), "chart written");
         final byte[] bytes = Files.readAllBytes(png);
         assertTrue(bytes.length > 1024, "chart is " + bytes.length + " bytes");
         assertArrayEquals(PNG_MAGIC, java.util.Arrays.copyOf(bytes, PNG_MAGIC.length));
         final BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(ChartWriter.WIDTH, image.getWidth());
-        assertEquals(ChartWriter.HEIGHT, image.getHeight());
+        assertEquals(2 * ChartWriter.CELL_WIDTH, image.getWidth());
+        assertEquals(ChartWriter.HEADER_HEIGHT + ChartWriter.CELL_HEIGHT, image.getHeight());
+
+        // Size=1M panel: blue shadowvars bars, then grey peer bars to their right.
+        final Span bigBlue = span(image, 0, ChartWriter.LIBRARY_COLOUR);
+        final Span bigGrey = span(image, 0, ChartWriter.PEER_COLOUR);
+        assertTrue(bigBlue.pixels() > 0 && bigGrey.pixels() > 0, bigBlue + " " + bigGrey);
+        assertTrue(bigBlue.maxX() < bigGrey.minX(), "shadowvars bars left of the peers: " + bigBlue + " " + bigGrey);
+
+        // Size=1K panel, one bar per category: with overlapped series each bar fills BAR_FILL of its
+        // category and the two bar centres are one category apart; side by side bars would be half
+        // as wide and further apart.
+        final Span smallBlue = span(image, 1, ChartWriter.LIBRARY_COLOUR);
+        final Span smallGrey = span(image, 1, ChartWriter.PEER_COLOUR);
+        final double blueWidth = smallBlue.maxX() - smallBlue.minX() + 1;
+        final double greyWidth = smallGrey.maxX() - smallGrey.minX() + 1;
+        final double step = (smallGrey.minX() + smallGrey.maxX()) / 2.0 - (smallBlue.minX() + smallBlue.maxX()) / 2.0;
+        assertTrue(Math.abs(blueWidth - greyWidth) <= 2, smallBlue + " " + smallGrey);
+        assertEquals(ChartWriter.BAR_FILL, blueWidth / step, 0.05, smallBlue + " " + smallGrey);
 
         assertTrue(out.contains("missed: get hit @1K, long parents ≤ 1.2× Agrona"), out);
     }
@@ -156,7 +177,11 @@ class ReportTest
         assertTrue(bytes.length > 1024, "chart is " + bytes.length + " bytes");
         assertArrayEquals(PNG_MAGIC, java.util.Arrays.copyOf(bytes, PNG_MAGIC.length));
         final List<ResultTable> tables = ResultTable.group(JmhResult.read(results), warning -> { });
-        assertTrue(ChartWriter.build(tables, "t").getTitle().contains("no data"));
+        assertTrue(ChartWriter.panels(tables).isEmpty());
+        final BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(2 * ChartWriter.CELL_WIDTH, image.getWidth());
+        assertEquals(ChartWriter.HEADER_HEIGHT + ChartWriter.CELL_HEIGHT, image.getHeight());
+        assertEquals(0, span(image, 0, ChartWriter.LIBRARY_COLOUR).pixels(), "no bars and no legend");
 
         final String text = Files.readString(md);
         assertTrue(text.startsWith("# " + Report.DEFAULT_TITLE + "\n"), text);
@@ -165,6 +190,65 @@ class ReportTest
             "no footprint file (--footprint)", "not measured");
         assertTarget(text.lines().toList(), "0 B/op for get, getOrAlloc, alloc and free in steady state",
             null, "not measured");
+    }
+
+    @Test
+    void onePanelPerTimeTableWithLibraryAndPeerSeries() throws IOException
+    {
+        final Path results = write("panels.json", "[" + String.join(",", List.of(
+            timed("FreeAllBenchmark.freeAll", "ss", "ms/op", "agrona", "1000000", 1.5),
+            timed("FreeAllBenchmark.freeAll", "ss", "ms/op", "shadowvars-NONE", "1000000", 63.5),
+            timed("FreeAllBenchmark.freeAll", "ss", "ms/op", "shadowvars", "1000000", 68.5),
+            timed("GetHitLongBenchmark.get", "avgt", "ns/op", "agrona", "1000000", 12.0),
+            timed("GetHitLongBenchmark.get", "avgt", "ns/op", "shadowvars", "1000000", 9.0),
+            timed("GetMissBenchmark.getMiss", "avgt", "us/op", "chm-record", "1000", 0.25),
+            timed("GetMissBenchmark.getMiss", "avgt", "ns/op", "agrona", "1000", 50.0),
+            group("oneReader", "shadowvars", 150, 5, 100, 4, 50, 2))) + "]");
+        final List<ResultTable> tables = ResultTable.group(JmhResult.read(results), warning -> { });
+
+        final List<CategoryChart> panels = ChartWriter.panels(tables);
+
+        // The thrpt table has no panel; the others come in table order.
+        assertEquals(List.of("FreeAll.freeAll · size=1M", "GetHitLong.get · size=1M", "GetMiss.getMiss · size=1K"),
+            panels.stream().map(CategoryChart::getTitle).toList());
+
+        // ss in the table's own unit; 68.5 / 1.5 = 46 > 20: logarithmic. Library rows first.
+        final CategoryChart freeAll = panels.get(0);
+        assertEquals("ms/op, single shot, log scale", freeAll.getYAxisTitle());
+        assertTrue(freeAll.getStyler().isYAxisLogarithmic());
+        assertTrue(freeAll.getStyler().isOverlapped());
+        assertFalse(freeAll.getStyler().isLegendVisible());
+        assertEquals(List.of(ChartWriter.LIBRARY_SERIES, ChartWriter.PEER_SERIES), List.copyOf(freeAll.getSeriesMap().keySet()));
+        final CategorySeries library = freeAll.getSeriesMap().get(ChartWriter.LIBRARY_SERIES);
+        final CategorySeries peers = freeAll.getSeriesMap().get(ChartWriter.PEER_SERIES);
+        assertEquals(List.of("shadowvars", "shadowvars-NONE", "agrona"), List.copyOf(library.getXData()));
+        assertEquals(List.copyOf(library.getXData()), List.copyOf(peers.getXData()));
+        assertEquals(Arrays.asList(68.5, 63.5, null), new ArrayList<>(library.getYData()));
+        assertEquals(Arrays.asList(null, null, 1.5), new ArrayList<>(peers.getYData()));
+        assertEquals(ChartWriter.LIBRARY_COLOUR, library.getFillColor());
+        assertEquals(ChartWriter.PEER_COLOUR, peers.getFillColor());
+
+        // 12 / 9 is well within 20x: linear from 0.
+        final CategoryChart get = panels.get(1);
+        assertEquals("ns/op", get.getYAxisTitle());
+        assertFalse(get.getStyler().isYAxisLogarithmic());
+        assertEquals(0.0, get.getStyler().getYAxisMin());
+
+        // No library row: only the peers series, in the table's row order (sorted by raw score, so
+        // 0.25 us before 50 ns), every value in the first row's unit: 50 ns/op = 0.05 us/op.
+        final CategoryChart miss = panels.get(2);
+        assertEquals("us/op", miss.getYAxisTitle());
+        assertEquals(List.of(ChartWriter.PEER_SERIES), List.copyOf(miss.getSeriesMap().keySet()));
+        final CategorySeries missPeers = miss.getSeriesMap().get(ChartWriter.PEER_SERIES);
+        assertEquals(List.of("chm-record", "agrona"), List.copyOf(missPeers.getXData()));
+        final List<Number> missValues = new ArrayList<>(missPeers.getYData());
+        assertEquals(0.25, missValues.get(0).doubleValue(), 1e-12);
+        assertEquals(0.05, missValues.get(1).doubleValue(), 1e-12);
+
+        // Three panels: one row of three cells.
+        final BufferedImage image = ChartWriter.render(tables, "t");
+        assertEquals(3 * ChartWriter.CELL_WIDTH, image.getWidth());
+        assertEquals(ChartWriter.HEADER_HEIGHT + ChartWriter.CELL_HEIGHT, image.getHeight());
     }
 
     @Test
@@ -322,6 +406,68 @@ class ReportTest
                "churn": {"score": %s, "scoreError": %s, "scoreUnit": "ops/us"},
                "read": {"score": %s, "scoreError": %s, "scoreUnit": "ops/us"}}}
             """, method, impl, score, error, churn, churnError, read, readError);
+    }
+
+    /** One result with only the fields the report reads, in any mode and unit. */
+    private static String timed(
+        final String benchmark,
+        final String mode,
+        final String unit,
+        final String impl,
+        final String size,
+        final double score)
+    {
+        return String.format(Locale.ROOT, """
+            {"benchmark": "io.shadowvars.jmh.%s", "mode": "%s", "threads": 1, "forks": 1,
+             "params": {"impl": "%s", "size": "%s"},
+             "primaryMetric": {"score": %s, "scoreError": "NaN", "scoreUnit": "%s"},
+             "secondaryMetrics": {}}
+            """, benchmark, mode, impl, size, score, unit);
+    }
+
+    /** Where bar pixels of one colour are in one panel of the first grid row. */
+    private record Span(int minX, int maxX, int pixels)
+    {
+    }
+
+    /**
+     * The bar pixels of one colour in one panel of the first grid row: pixels whose 3×3
+     * neighbourhood is all that colour, so that stray anti-aliased text pixels do not count.
+     */
+    private static Span span(final BufferedImage image, final int column, final Color colour)
+    {
+        final int left = column * ChartWriter.CELL_WIDTH;
+        int minX = Integer.MAX_VALUE;
+        int maxX = Integer.MIN_VALUE;
+        int pixels = 0;
+        for (int y = ChartWriter.HEADER_HEIGHT + 1; y < ChartWriter.HEADER_HEIGHT + ChartWriter.CELL_HEIGHT - 1; y++)
+        {
+            for (int x = left + 1; x < left + ChartWriter.CELL_WIDTH - 1; x++)
+            {
+                if (isBlockOf(image, x, y, colour))
+                {
+                    minX = Math.min(minX, x);
+                    maxX = Math.max(maxX, x);
+                    pixels++;
+                }
+            }
+        }
+        return new Span(minX, maxX, pixels);
+    }
+
+    private static boolean isBlockOf(final BufferedImage image, final int x, final int y, final Color colour)
+    {
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                if ((image.getRGB(x + dx, y + dy) & 0xFFFFFF) != (colour.getRGB() & 0xFFFFFF))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Assert the Targets table row of one target: its measured text (when given) and verdict. */
