@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The benchmark comparison (README "Benchmarks"): builds the library and jmh/target/benchmarks.jar,
+# The benchmark comparison (README "Performance"): builds the library and jmh/target/benchmarks.jar,
 # runs every JMH benchmark (shadowvars beside each peer, one fork each, -prof gc for B/op), measures
 # bytes per variable at 1M (io.shadowvars.jmh.Footprint), and writes docs/benchmarks.md and
 # docs/benchmarks.png with the report tool.
-#   bash scripts/bench.sh            # the whole comparison, about 15 minutes on 2 cores
-#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 3 minutes
+#   bash scripts/bench.sh            # the whole comparison, about 11 minutes on 2 cores
+#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 70 s
 # JSON results stay in jmh/target/results/. Run nothing else meanwhile: this machine has 2 cores,
 # and two JMH runs at once clash on JMH's lock file.
 set -euo pipefail
@@ -27,7 +27,7 @@ if [ "$quick" = "1" ]; then
   run() { local name=$1; shift; java -jar "$jar" -foe true -prof gc "${iters[@]}" -rf json -rff "$out/$name.json" "$@"; }
   run get-long   'GetHitLongBenchmark'   -p impl=shadowvars,agrona,floor
   run get-object 'GetHitObjectBenchmark' -p impl=shadowvars,weak,field
-  run churn      'ChurnBenchmark'        -p impl=shadowvars,agrona
+  run churn      '\.ChurnBenchmark\.'  -p impl=shadowvars,agrona
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
   mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers only)"
