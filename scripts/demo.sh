@@ -22,8 +22,8 @@ stale() {
 
 if stale; then
   echo "Building the library and the demo..." >&2
-  mvn -B -q -ntp install -DskipTests
-  mvn -B -q -ntp -f demo/pom.xml package -DskipTests
+  mvn -B -q -ntp install -DskipTests >&2
+  mvn -B -q -ntp -f demo/pom.xml package -DskipTests >&2
 fi
 
 # JDK 23 and later warn when sun.misc.Unsafe memory access is used (Agrona and Chronicle do);
