@@ -71,6 +71,11 @@ public final class WriteLock extends WriteLockRhs
     private static final int YIELDS = 100;
     private static final long NAP_NANOS = 10_000;
 
+    /** An unheld lock. */
+    public WriteLock()
+    {
+    }
+
     /**
      * Take the lock, waiting as long as it takes.
      *
