@@ -115,4 +115,16 @@ public final class PaddedLong extends PaddedLongRhs
     {
         VALUE.setOpaque(this, value);
     }
+
+    /**
+     * Atomically set the value when it is the expected one (volatile semantics).
+     *
+     * @param expected the value it must have.
+     * @param value    the new value.
+     * @return true when it was set.
+     */
+    public boolean compareAndSet(final long expected, final long value)
+    {
+        return VALUE.compareAndSet(this, expected, value);
+    }
 }

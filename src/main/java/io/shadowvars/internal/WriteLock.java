@@ -1,52 +1,6 @@
 package io.shadowvars.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
-
-abstract class WriteLockLhs
-{
-    byte p000, p001, p002, p003, p004, p005, p006, p007;
-    byte p010, p011, p012, p013, p014, p015, p016, p017;
-    byte p020, p021, p022, p023, p024, p025, p026, p027;
-    byte p030, p031, p032, p033, p034, p035, p036, p037;
-    byte p040, p041, p042, p043, p044, p045, p046, p047;
-    byte p050, p051, p052, p053, p054, p055, p056, p057;
-    byte p060, p061, p062, p063, p064, p065, p066, p067;
-    byte p070, p071, p072, p073, p074, p075, p076, p077;
-}
-
-abstract class WriteLockState extends WriteLockLhs
-{
-    static final VarHandle STATE;
-
-    static
-    {
-        try
-        {
-            STATE = MethodHandles.lookup().findVarHandle(WriteLockState.class, "state", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    int state;
-    Thread owner;
-}
-
-abstract class WriteLockRhs extends WriteLockState
-{
-    byte p100, p101, p102, p103, p104, p105, p106, p107;
-    byte p110, p111, p112, p113, p114, p115, p116, p117;
-    byte p120, p121, p122, p123, p124, p125, p126, p127;
-    byte p130, p131, p132, p133, p134, p135, p136, p137;
-    byte p140, p141, p142, p143, p144, p145, p146, p147;
-    byte p150, p151, p152, p153, p154, p155, p156, p157;
-    byte p160, p161, p162, p163, p164, p165, p166, p167;
-    byte p170, p171, p172, p173, p174, p175, p176, p177;
-}
 
 /**
  * The store's write lock: a test-and-test-and-set spin lock, as the kernel's {@code shadow_lock}
@@ -65,11 +19,16 @@ abstract class WriteLockRhs extends WriteLockState
  * Another thread may read a stale holder, but never its own thread: a thread's own writes (set,
  * then clear) are the latest it can see of them.
  */
-public final class WriteLock extends WriteLockRhs
+public final class WriteLock
 {
     private static final int SPINS = 100;
     private static final int YIELDS = 100;
     private static final long NAP_NANOS = 10_000;
+
+    /** 0 free, 1 held; on a cache line of its own. */
+    private final PaddedLong state = new PaddedLong(0);
+    /** The holder, or null; written only by the holder. */
+    private Thread owner;
 
     /** An unheld lock. */
     public WriteLock()
@@ -84,7 +43,7 @@ public final class WriteLock extends WriteLockRhs
      */
     public void lock()
     {
-        if (!STATE.compareAndSet(this, 0, 1))
+        if (!state.compareAndSet(0, 1))
         {
             lockSlow();
         }
@@ -96,7 +55,7 @@ public final class WriteLock extends WriteLockRhs
     {
         owner = null;
         // Release: everything written under the lock happens before the next holder's acquire.
-        STATE.setRelease(this, 0);
+        state.setRelease(0);
     }
 
     /**
@@ -119,7 +78,7 @@ public final class WriteLock extends WriteLockRhs
         int attempts = 0;
         while (true)
         {
-            if (0 == (int)STATE.getOpaque(this) && STATE.compareAndSet(this, 0, 1))
+            if (0 == state.getOpaque() && state.compareAndSet(0, 1))
             {
                 return;
             }
