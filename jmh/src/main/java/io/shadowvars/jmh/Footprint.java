@@ -1,6 +1,5 @@
 package io.shadowvars.jmh;
 
-import io.shadowvars.jmh.peers.AgronaSlabTable;
 import io.shadowvars.jmh.peers.ChronicleMapTable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -142,11 +141,5 @@ public final class Footprint
             used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
         }
         return used;
-    }
-
-    static
-    {
-        // The Agrona peer is referenced so its class is loaded before the first measurement.
-        AgronaSlabTable.class.getName();
     }
 }
