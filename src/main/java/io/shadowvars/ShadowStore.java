@@ -1,12 +1,12 @@
 package io.shadowvars;
 
 import io.shadowvars.internal.Block;
-import io.shadowvars.internal.WriteLock;
-import io.shadowvars.internal.Memory;
-import io.shadowvars.internal.alloc.SlabAllocator;
+import io.shadowvars.internal.alloc.NativeArena;
+import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.reclaim.Reclaimer;
+import io.shadowvars.internal.table.CallbackGuard;
+import io.shadowvars.internal.table.Segment;
 import io.shadowvars.internal.table.ShadowTable;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Objects;
@@ -33,9 +33,12 @@ import java.util.Objects;
  *
  * <h2>Thread safety</h2>
  * All methods may be called from any thread. {@code get} never locks: it is lock-free against
- * writers and allocates nothing. {@code alloc}, {@code getOrAlloc} (when the variable is absent),
- * {@code free} and {@code freeAll} share one write lock, under which constructors and destructors
- * run. Data returned by {@code get} stays valid until the caller's own {@code free}; to use data
+ * writers and allocates nothing. The store is split into segments by the hash of the parent (all
+ * ids of one parent share a segment); {@code alloc}, {@code getOrAlloc} (when the variable is
+ * absent) and {@code free} take the write lock of their key's segment only, under which
+ * constructors and destructors run, so writers on parents of different segments never wait for
+ * each other. {@code freeAll}, {@code stats()}, {@code reader()} and {@code close()} take every
+ * segment's lock, in order, and are therefore atomic against all other writers. Data returned by {@code get} stays valid until the caller's own {@code free}; to use data
  * that another thread may free, use it inside a read section of a {@link ShadowReader} (the RCU
  * read lock of this store). With {@link Reclamation#NONE} the store must be used by one thread.
  * The store gives no mutual exclusion for what is written into shadow data.
@@ -55,31 +58,61 @@ import java.util.Objects;
  */
 public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseable
 {
-    private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
-
-    // The fields get() reads (table, dataOffset, maxSize, checked) are in ShadowStoreReadFields,
-    // padded away from these, which writers use.
-    private final WriteLock lock = new WriteLock();
+    // The fields get() reads (tables, dataOffset, maxSize, checked) are in ShadowStoreReadFields,
+    // padded away from these. Each segment pads its own write-side state.
     private final Reclamation reclamation;
-    private final SlabAllocator allocator;
+    private final Segment[] segments;
+    private final NativeArena arena;
     private final Reclaimer reclaimer;
-    private final Callback callback = new Callback();
+    private final CallbackGuard guard;
 
-    // Guarded by lock.
-    private boolean closed;
-    private boolean inCallback;
-    private long liveVariables;
-    private long liveBytes;
-    private long duplicateAllocs;
-    private long failedAllocs;
-
-    private ShadowStore(final Builder builder, final SlabAllocator allocator)
+    private ShadowStore(
+        final Builder builder,
+        final Segment[] segments,
+        final NativeArena arena,
+        final Reclaimer reclaimer,
+        final CallbackGuard guard,
+        final int dataOffset)
     {
-        super(new ShadowTable(builder.initialCapacity, allocator), allocator.dataOffset(),
-            (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
+        super(tablesOf(segments), dataOffset, (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
         this.reclamation = builder.reclamation;
-        this.allocator = allocator;
-        this.reclaimer = new Reclaimer(reclamation, checked, allocator, lock);
+        this.segments = segments;
+        this.arena = arena;
+        this.reclaimer = reclaimer;
+        this.guard = guard;
+        reclaimer.bind(new Reclaimer.Writers()
+        {
+            @Override
+            public void lockAll()
+            {
+                ShadowStore.this.lockAll();
+            }
+
+            @Override
+            public void unlockAll()
+            {
+                ShadowStore.this.unlockAll();
+            }
+
+            @Override
+            public void releaseAllRetired()
+            {
+                for (final Segment segment : segments)
+                {
+                    segment.releaseAllRetired();
+                }
+            }
+        });
+    }
+
+    private static ShadowTable[] tablesOf(final Segment[] segments)
+    {
+        final ShadowTable[] tables = new ShadowTable[segments.length];
+        for (int i = 0; i < segments.length; i++)
+        {
+            tables[i] = segments[i].table();
+        }
+        return tables;
     }
 
     /**
@@ -118,7 +151,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public long get(final long parent, final long id)
     {
         checkParent(parent);
-        final long header = table.findLong(parent, id);
+        final long header = tableOf(parent).findLong(parent, id);
         return 0 == header ? 0 : dataAddress(header);
     }
 
@@ -137,7 +170,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         Objects.requireNonNull(view, "view");
-        return wrap(table.findLong(parent, id), view);
+        return wrap(tableOf(parent).findLong(parent, id), view);
     }
 
     /**
@@ -177,22 +210,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
-        final long hash = ShadowTable.hashLong(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            final int index = table.indexOfLong(parent, id, hash);
-            if (index >= 0)
-            {
-                return duplicate(parent, null, id);
-            }
-            return allocLocked(parent, null, id, hash, size, ctor, ctorData);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segmentOf(parent).alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, false);
     }
 
     /**
@@ -232,27 +250,13 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
-        final long found = table.findLong(parent, id);
+        final int segment = segmentIndex(parent);
+        final long found = tables[segment].findLong(parent, id);
         if (0 != found)
         {
             return dataAddress(found);
         }
-        final long hash = ShadowTable.hashLong(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            final int index = table.indexOfLong(parent, id, hash);
-            if (index >= 0)
-            {
-                return dataAddress(table.headerAt(index));
-            }
-            return allocLocked(parent, null, id, hash, size, ctor, ctorData);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segments[segment].alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, true);
     }
 
     /**
@@ -284,23 +288,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final long parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
-        final long hash = ShadowTable.hashLong(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            final int index = table.indexOfLong(parent, id, hash);
-            if (index < 0)
-            {
-                return false;
-            }
-            rethrow(freeAt(index, dtor, null));
-            return true;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segmentOf(parent).free(parent, null, id, ShadowTable.hashLong(parent, id), dtor);
     }
 
     /**
@@ -328,36 +316,24 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public int freeAll(final long id, final ShadowDtor dtor)
     {
-        lock.lock();
+        final Throwable[] failure = new Throwable[1];
+        int freed = 0;
+        lockAllForWrite();
         try
         {
-            checkWritable();
-            final int capacity = table.capacity();
-            final int mask = capacity - 1;
-            int index = (table.emptyIndex() + 1) & mask;
-            int visited = 0;
-            int freed = 0;
-            Throwable failure = null;
-            while (visited < capacity)
+            // Every segment's lock is held for the whole walk, as the kernel holds its one lock:
+            // every <*, id> allocated before this call is freed, none allocated after it.
+            for (final Segment segment : segments)
             {
-                final long header = table.headerAt(index);
-                if (0 != header && Block.id(header) == id)
-                {
-                    // An entry of the same cluster may shift into 'index': look at it again.
-                    failure = freeAt(index, dtor, failure);
-                    freed++;
-                    continue;
-                }
-                index = (index + 1) & mask;
-                visited++;
+                freed += segment.freeAllLocked(id, dtor, failure);
             }
-            rethrow(failure);
-            return freed;
         }
         finally
         {
-            lock.unlock();
+            unlockAll();
         }
+        Segment.rethrow(failure[0]);
+        return freed;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -377,7 +353,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public long get(final Object parent, final long id)
     {
         checkParent(parent);
-        final long header = table.findObject(parent, id);
+        final long header = tableOf(parent).findObject(parent, id);
         return 0 == header ? 0 : dataAddress(header);
     }
 
@@ -396,7 +372,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         Objects.requireNonNull(view, "view");
-        return wrap(table.findObject(parent, id), view);
+        return wrap(tableOf(parent).findObject(parent, id), view);
     }
 
     /**
@@ -436,21 +412,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
-        final long hash = ShadowTable.hashObject(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            if (table.indexOfObject(parent, id, hash) >= 0)
-            {
-                return duplicate(0, parent, id);
-            }
-            return allocLocked(0, parent, id, hash, size, ctor, ctorData);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segmentOf(parent).alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, false);
     }
 
     /**
@@ -488,27 +450,13 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
-        final long found = table.findObject(parent, id);
+        final int segment = segmentIndex(parent);
+        final long found = tables[segment].findObject(parent, id);
         if (0 != found)
         {
             return dataAddress(found);
         }
-        final long hash = ShadowTable.hashObject(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            final int index = table.indexOfObject(parent, id, hash);
-            if (index >= 0)
-            {
-                return dataAddress(table.headerAt(index));
-            }
-            return allocLocked(0, parent, id, hash, size, ctor, ctorData);
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segments[segment].alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, true);
     }
 
     /**
@@ -538,23 +486,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final Object parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
-        final long hash = ShadowTable.hashObject(parent, id);
-        lock.lock();
-        try
-        {
-            checkWritable();
-            final int index = table.indexOfObject(parent, id, hash);
-            if (index < 0)
-            {
-                return false;
-            }
-            rethrow(freeAt(index, dtor, null));
-            return true;
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return segmentOf(parent).free(0, parent, id, ShadowTable.hashObject(parent, id), dtor);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -570,15 +502,14 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowReader reader()
     {
-        lock.lock();
+        lockAllForWrite();
         try
         {
-            checkOpen();
             return reclaimer.register();
         }
         finally
         {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -592,21 +523,38 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowStats stats()
     {
-        lock.lock();
+        lockAllForWrite();
         try
         {
-            checkOpen();
             // Two advances release everything retired so far, unless a reader still holds it.
+            for (final Segment segment : segments)
+            {
+                segment.sealRetired();
+            }
             if (reclaimer.tryAdvance())
             {
                 reclaimer.tryAdvance();
             }
-            return new Snapshot(liveVariables, liveBytes, allocator.reservedBytes(), reclaimer.pendingBytes(),
-                duplicateAllocs, failedAllocs);
+            long live = 0;
+            long bytes = 0;
+            long pending = 0;
+            long duplicates = 0;
+            long failed = 0;
+            for (final Segment segment : segments)
+            {
+                segment.releaseExpired();
+                live += segment.liveVariables();
+                bytes += segment.liveBytes();
+                pending += segment.pendingBytes();
+                duplicates += segment.duplicateAllocs();
+                failed += segment.failedAllocs();
+            }
+            // Every segment lock is held: no writer can change any of these meanwhile.
+            return new Snapshot(live, bytes, arena.reservedBytes(), pending, duplicates, failed);
         }
         finally
         {
-            lock.unlock();
+            unlockAll();
         }
     }
 
@@ -637,59 +585,118 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     @Override
     public void close()
     {
-        lock.lock();
+        guard.check();
+        lockAll();
         try
         {
-            if (closed)
+            if (segments[0].isClosed())
             {
                 return;
             }
-            closed = true;
-            table.close();
-            reclaimer.close();
-            allocator.close();
-            liveVariables = 0;
-            liveBytes = 0;
+            for (final Segment segment : segments)
+            {
+                segment.closeLocked();
+            }
+            arena.close();
         }
         finally
         {
-            lock.unlock();
+            unlockAll();
         }
     }
 
     /**
-     * A short description of the store's state (takes the write lock, unless called from inside a
-     * constructor or destructor, which already runs under it).
+     * A short description of the store's state. Takes no lock: while writers run, the counts are
+     * approximate. Works from inside a constructor or destructor.
      *
      * @return a description.
      */
     @Override
     public String toString()
     {
-        if (lock.isHeldByCurrentThread())
+        long live = 0;
+        long bytes = 0;
+        for (final Segment segment : segments)
         {
-            return describe();
+            live += segment.liveVariables();
+            bytes += segment.liveBytes();
         }
-        lock.lock();
-        try
-        {
-            return describe();
-        }
-        finally
-        {
-            lock.unlock();
-        }
+        return "ShadowStore{reclamation=" + reclamation + ", segments=" + segments.length + ", live=" + live +
+            ", liveBytes=" + bytes + ", reserved=" + arena.reservedBytes() + ", closed=" + segments[0].isClosed() + "}";
     }
 
-    private String describe()
+    /**
+     * The number of segments the store is split into (a power of two): writers on parents of
+     * different segments never wait for each other.
+     *
+     * @return the segment count.
+     */
+    public int segments()
     {
-        return "ShadowStore{reclamation=" + reclamation + ", live=" + liveVariables + ", liveBytes=" +
-            liveBytes + ", reserved=" + allocator.reservedBytes() + ", closed=" + closed + "}";
+        return segments.length;
     }
 
     // ------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------
+
+    private ShadowTable tableOf(final long parent)
+    {
+        return tables[ShadowTable.segmentOf(parent, tables.length)];
+    }
+
+    private ShadowTable tableOf(final Object parent)
+    {
+        return tables[ShadowTable.segmentOf(parent, tables.length)];
+    }
+
+    private int segmentIndex(final long parent)
+    {
+        return ShadowTable.segmentOf(parent, segments.length);
+    }
+
+    private int segmentIndex(final Object parent)
+    {
+        return ShadowTable.segmentOf(parent, segments.length);
+    }
+
+    private Segment segmentOf(final long parent)
+    {
+        return segments[ShadowTable.segmentOf(parent, segments.length)];
+    }
+
+    private Segment segmentOf(final Object parent)
+    {
+        return segments[ShadowTable.segmentOf(parent, segments.length)];
+    }
+
+    /** Every segment's lock, in index order (the one order, so all-segment callers never deadlock). */
+    private void lockAll()
+    {
+        for (final Segment segment : segments)
+        {
+            segment.lock();
+        }
+    }
+
+    private void lockAllForWrite()
+    {
+        guard.check();
+        lockAll();
+        if (segments[0].isClosed())
+        {
+            unlockAll();
+            throw new IllegalStateException("ShadowStore is closed");
+        }
+    }
+
+    private void unlockAll()
+    {
+        for (int i = segments.length - 1; i >= 0; i--)
+        {
+            segments[i].unlock();
+        }
+    }
 
     private boolean wrap(final long header, final UnsafeBuffer view)
     {
@@ -699,158 +706,6 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
         view.wrap(dataAddress(header), Block.size(header));
         return true;
-    }
-
-    private <T> long allocLocked(
-        final long parent,
-        final Object parentObject,
-        final long id,
-        final long hash,
-        final int size,
-        final ShadowCtor<? super T> ctor,
-        final T ctorData)
-    {
-        if (reclaimer.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
-        {
-            // Let retired memory become reusable before carving new memory for this size.
-            reclaimer.tryAdvance();
-        }
-        if (!table.ensureRoomForOne())
-        {
-            failedAllocs++;
-            return 0;
-        }
-        final long header = allocator.allocate(size);
-        if (0 == header)
-        {
-            failedAllocs++;
-            return 0;
-        }
-
-        int ref = -1;
-        if (null != parentObject)
-        {
-            ref = table.addRef(parentObject);
-            Memory.putLong(header + Block.PARENT_OFFSET, ref);
-            Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
-        }
-        else
-        {
-            Memory.putLong(header + Block.PARENT_OFFSET, parent);
-        }
-        Memory.putLong(header + Block.ID_OFFSET, id);
-
-        if (null != ctor)
-        {
-            final int result;
-            inCallback = true;
-            try
-            {
-                result = ctor.construct(callback.of(header), ctorData);
-            }
-            catch (final Throwable ex)
-            {
-                abandon(header, ref);
-                throw ex;
-            }
-            finally
-            {
-                inCallback = false;
-            }
-            if (0 != result)
-            {
-                abandon(header, ref);
-                return 0;
-            }
-        }
-
-        table.insert(hash, header);
-        liveVariables++;
-        liveBytes += size;
-        return dataAddress(header);
-    }
-
-    private void abandon(final long header, final int ref)
-    {
-        // Never published: no reader can hold it, so it is reusable at once.
-        failedAllocs++;
-        if (ref >= 0)
-        {
-            table.removeRef(ref);
-        }
-        allocator.markFreed(header);
-        allocator.release(header);
-    }
-
-    private long duplicate(final long parent, final Object parentObject, final long id)
-    {
-        duplicateAllocs++;
-        if (LOGGER.isLoggable(System.Logger.Level.WARNING))
-        {
-            final String who = null == parentObject ? "0x" + Long.toHexString(parent) :
-                parentObject.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(parentObject));
-            LOGGER.log(System.Logger.Level.WARNING,
-                "Duplicate shadow variable <" + who + ", 0x" + Long.toHexString(id) + ">: alloc refused");
-        }
-        return 0;
-    }
-
-    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier)
-    {
-        final long header = table.headerAt(index);
-        table.removeAt(index);
-        liveVariables--;
-        liveBytes -= Block.size(header);
-
-        Throwable failure = earlier;
-        if (null != dtor)
-        {
-            inCallback = true;
-            try
-            {
-                dtor.destroy(callback.of(header));
-            }
-            catch (final Throwable ex)
-            {
-                if (null == failure)
-                {
-                    failure = ex;
-                }
-                else if (failure != ex)
-                {
-                    failure.addSuppressed(ex);
-                }
-            }
-            finally
-            {
-                inCallback = false;
-            }
-        }
-
-        final int flags = Block.flags(header);
-        allocator.markFreed(header);
-        if ((flags & Block.OBJECT) != 0)
-        {
-            table.removeRef((int)Block.parent(header));
-        }
-        reclaimer.retire(header);
-        return failure;
-    }
-
-    private static void rethrow(final Throwable failure)
-    {
-        if (failure instanceof RuntimeException)
-        {
-            throw (RuntimeException)failure;
-        }
-        if (failure instanceof Error)
-        {
-            throw (Error)failure;
-        }
-        if (null != failure)
-        {
-            throw new IllegalStateException("shadow destructor failed", failure);
-        }
     }
 
     private static void checkParent(final long parent)
@@ -883,81 +738,6 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
     }
 
-    private void checkOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException("ShadowStore is closed");
-        }
-    }
-
-    private void checkWritable()
-    {
-        checkOpen();
-        if (inCallback)
-        {
-            throw new IllegalStateException(
-                "ShadowStore called from inside a ctor or dtor: only get() is allowed there");
-        }
-    }
-
-    /** The flyweight handed to constructors and destructors; used under the write lock only. */
-    private final class Callback implements ShadowVar
-    {
-        private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        private long header;
-
-        Callback of(final long header)
-        {
-            this.header = header;
-            buffer.wrap(dataAddress(header), Block.size(header));
-            return this;
-        }
-
-        @Override
-        public long parent()
-        {
-            return (Block.flags(header) & Block.OBJECT) != 0 ? 0 : Block.parent(header);
-        }
-
-        @Override
-        public Object parentObject()
-        {
-            return (Block.flags(header) & Block.OBJECT) != 0 ? table.ref((int)Block.parent(header)) : null;
-        }
-
-        @Override
-        public long id()
-        {
-            return Block.id(header);
-        }
-
-        @Override
-        public int size()
-        {
-            return Block.size(header);
-        }
-
-        @Override
-        public long address()
-        {
-            return dataAddress(header);
-        }
-
-        @Override
-        public MutableDirectBuffer data()
-        {
-            return buffer;
-        }
-
-        @Override
-        public String toString()
-        {
-            return "ShadowVar{parent=" + (null != parentObject() ? parentObject() : "0x" + Long.toHexString(parent())) +
-                ", id=0x" + Long.toHexString(id()) + ", size=" + size() + "}";
-        }
-    }
-
     private record Snapshot(
         long liveVariables,
         long liveBytes,
@@ -980,9 +760,40 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         private Reclamation reclamation = Reclamation.EPOCH;
         private boolean checked;
         private int maxSize = 1 << 30;
+        private int segments = defaultSegments();
 
         private Builder()
         {
+        }
+
+        /**
+         * The default segment count: four per available processor, as a power of two in [4, 64].
+         *
+         * @return the count a builder starts with.
+         */
+        public static int defaultSegments()
+        {
+            final int wanted = Math.max(4, Math.min(64, 4 * Runtime.getRuntime().availableProcessors()));
+            return Integer.highestOneBit(wanted - 1) << 1;
+        }
+
+        /**
+         * How many segments the store is split into. Writers on parents of different segments
+         * never wait for each other; {@code freeAll}, {@code stats()}, {@code reader()} and
+         * {@code close()} take every segment's lock. 1 gives one store-wide lock. Default
+         * {@link #defaultSegments()}.
+         *
+         * @param segments a power of two from 1 to 1024.
+         * @return this builder.
+         */
+        public Builder segments(final int segments)
+        {
+            if (segments < 1 || segments > 1024 || Integer.bitCount(segments) != 1)
+            {
+                throw new IllegalArgumentException("segments must be a power of two in [1, 1024]: " + segments);
+            }
+            this.segments = segments;
+            return this;
         }
 
         /**
@@ -1086,7 +897,29 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
          */
         public ShadowStore build()
         {
-            return new ShadowStore(this, new SlabAllocator(alignment, maxMemory, checked));
+            final SizeClasses classes = new SizeClasses(alignment);
+            final NativeArena arena = new NativeArena(alignment, maxMemory);
+            final Reclaimer reclaimer = new Reclaimer(reclamation, checked);
+            final CallbackGuard guard = new CallbackGuard();
+            final Segment[] parts = new Segment[segments];
+            final int perSegment = Math.max(1, (initialCapacity + segments - 1) / segments);
+            try
+            {
+                for (int i = 0; i < segments; i++)
+                {
+                    parts[i] = new Segment(perSegment, classes, arena, reclaimer, guard, checked);
+                }
+                for (int i = 0; i < segments; i++)
+                {
+                    parts[i].join(parts, i);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                arena.close();
+                throw ex;
+            }
+            return new ShadowStore(this, parts, arena, reclaimer, guard, classes.dataOffset());
         }
     }
 }

@@ -24,14 +24,15 @@ abstract class ShadowStorePadLhs
 
 abstract class ShadowStoreReadFields extends ShadowStorePadLhs
 {
-    final ShadowTable table;
+    /** One table per segment, read-only: get() goes straight to its segment's table. */
+    final ShadowTable[] tables;
     final int dataOffset;
     final int maxSize;
     final boolean checked;
 
-    ShadowStoreReadFields(final ShadowTable table, final int dataOffset, final int maxSize, final boolean checked)
+    ShadowStoreReadFields(final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked)
     {
-        this.table = table;
+        this.tables = tables;
         this.dataOffset = dataOffset;
         this.maxSize = maxSize;
         this.checked = checked;
@@ -58,8 +59,8 @@ abstract class ShadowStorePadRhs extends ShadowStoreReadFields
     byte p160, p161, p162, p163, p164, p165, p166, p167;
     byte p170, p171, p172, p173, p174, p175, p176, p177;
 
-    ShadowStorePadRhs(final ShadowTable table, final int dataOffset, final int maxSize, final boolean checked)
+    ShadowStorePadRhs(final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked)
     {
-        super(table, dataOffset, maxSize, checked);
+        super(tables, dataOffset, maxSize, checked);
     }
 }

@@ -556,16 +556,71 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         assertEquals(0, kind.getOrAlloc(store, parents[allocated], 1, 64, null, null));
         assertEquals(2, store.stats().failedAllocs());
 
-        for (int i = 0; i < 10; i++)
+        // Free ten variables of the refused parent's segment: its table then has room again, and
+        // the memory comes back (a table that is full at the cap cannot grow, whatever is freed).
+        final int segment = segmentOf(parents[allocated], store.segments());
+        final Set<Integer> freed = new HashSet<>();
+        for (int i = 0; i < allocated && freed.size() < 10; i++)
         {
-            assertTrue(kind.free(store, parents[i], 1, null));
+            if (segmentOf(parents[i], store.segments()) == segment)
+            {
+                assertTrue(kind.free(store, parents[i], 1, null));
+                freed.add(i);
+            }
         }
+        assertEquals(10, freed.size());
         store.stats(); // further work lets pending memory become reusable
         assertNotEquals(0, kind.alloc(store, parents[allocated], 1, 64, null, null), "usable after frees");
         for (int i = 0; i < allocated; i++)
         {
-            assertEquals(i >= 10, kind.get(store, parents[i], 1) != 0);
+            assertEquals(!freed.contains(i), kind.get(store, parents[i], 1) != 0);
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("variants")
+    void shouldServeOneSegmentFromAnotherSegmentsFreedBlocksAtTheMemoryLimit(
+        final Reclamation reclamation, final ParentKind kind)
+    {
+        // Two segments, tables large enough never to grow: only block memory runs out.
+        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).segments(2)
+            .initialCapacity(8192).maxMemory(512 * 1024).build());
+        final Object[] candidates = kind.parents(40_000);
+        final List<Object> first = new ArrayList<>();
+        Object other = null;
+        for (final Object parent : candidates)
+        {
+            if (segmentOf(parent, 2) == 0)
+            {
+                first.add(parent);
+            }
+            else if (null == other)
+            {
+                other = parent;
+            }
+        }
+        int allocated = 0;
+        while (allocated < first.size() && 0 != kind.alloc(store, first.get(allocated), 1, 64, null, null))
+        {
+            allocated++;
+        }
+        assertTrue(allocated > 100 && allocated < first.size(), "allocated " + allocated);
+        assertEquals(0, kind.alloc(store, other, 1, 64, null, null), "segment 1 has no memory of its own");
+        for (int i = 0; i < 10; i++)
+        {
+            assertTrue(kind.free(store, first.get(i), 1, null));
+        }
+        store.stats();
+        final long address = kind.alloc(store, other, 1, 64, null, null);
+        assertNotEquals(0, address, "a block freed in segment 0 serves segment 1");
+        assertEquals(address, kind.get(store, other, 1));
+        assertTrue(store.stats().reservedBytes() <= 512 * 1024);
+    }
+
+    private static int segmentOf(final Object parent, final int segments)
+    {
+        return parent instanceof Long ? io.shadowvars.internal.table.ShadowTable.segmentOf((long)(Long)parent, segments) :
+            io.shadowvars.internal.table.ShadowTable.segmentOf(parent, segments);
     }
 
     // ---- Rule 7: object identity ------------------------------------------------------------------------

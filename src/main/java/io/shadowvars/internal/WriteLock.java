@@ -50,6 +50,21 @@ public final class WriteLock
         owner = Thread.currentThread();
     }
 
+    /**
+     * Take the lock only if it is free now; never waits.
+     *
+     * @return true when taken.
+     */
+    public boolean tryLock()
+    {
+        if (0 == state.getOpaque() && state.compareAndSet(0, 1))
+        {
+            owner = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
     /** Give the lock back. Only its holder may call this. */
     public void unlock()
     {

@@ -22,7 +22,8 @@ public class DeleteDuringReadsTest
 {
     private static final long[] CLUSTER = Fixtures.collidingParents(5, 16, 1);
 
-    private final ShadowStore store = ShadowStore.builder().initialCapacity(8).build();
+    // One segment: the keys must share one table (and, here, one cluster or one growth).
+    private final ShadowStore store = ShadowStore.builder().segments(1).initialCapacity(8).build();
 
     public DeleteDuringReadsTest()
     {

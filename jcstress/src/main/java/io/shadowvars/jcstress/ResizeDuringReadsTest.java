@@ -20,7 +20,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @State
 public class ResizeDuringReadsTest
 {
-    private final ShadowStore store = ShadowStore.builder().initialCapacity(4).build();
+    // One segment: the keys must share one table (and, here, one cluster or one growth).
+    private final ShadowStore store = ShadowStore.builder().segments(1).initialCapacity(4).build();
 
     public ResizeDuringReadsTest()
     {

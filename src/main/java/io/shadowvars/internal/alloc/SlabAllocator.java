@@ -2,72 +2,61 @@ package io.shadowvars.internal.alloc;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.Arrays;
 
 /**
- * Off-heap slab allocator of blocks (a {@link Block} header plus data), sized per allocation.
+ * One segment's allocator of blocks (a {@link Block} header plus data), sized per allocation.
  *
  * <h2>Design</h2>
  * <ul>
- *   <li><b>Size classes.</b> A block's stride is {@code dataOffset + size} rounded up to the
- *   alignment; above 512 bytes strides are further rounded to an eighth of their power of two, so
- *   no class wastes more than 12.5%. A class gets a dense number through a small
- *   table indexed by {@code stride / alignment} (about a hundred classes for 8-byte alignment).</li>
+ *   <li><b>Owned by a segment.</b> A store has one allocator per table segment, used only under
+ *   that segment's write lock. A block serves a variable whose key hashes to the segment, so the
+ *   thread that frees it holds the same lock as the one that allocated it: a free by any thread
+ *   returns the block to the allocator that handed it out without a second lock, a remote-free
+ *   stack or a hand-back batch (the segment is the cache; mimalloc's per-page free lists and
+ *   Chronicle Map's per-segment space play the same part).</li>
+ *   <li><b>Size classes</b> come from the store's shared {@link SizeClasses}.</li>
  *   <li><b>Slabs.</b> Each class carves blocks from its current slab with a bump pointer. Its first
  *   slab is small (so a store with few variables of many sizes stays small) and each later one is
- *   twice the last, up to 1 MiB. Slab memory is a Chronicle Bytes native store
- *   ({@code BytesStore.nativeStoreWithFixedCapacity}); slabs are given back only by
- *   {@link #close()}, so a header address stays readable for as long as the store is open.</li>
+ *   twice the last, up to {@value #SLAB_MAX} bytes. Slabs come from the store's
+ *   {@link NativeArena}, the only shared step, taken only when a class's slab is used up; they
+ *   are given back only when the store closes, so a header address stays readable for as long as
+ *   the store is open.</li>
  *   <li><b>Free lists.</b> A freed block goes on its class's LIFO free list, linked through its
  *   header's parent word. Blocks are handed out zeroed.</li>
- *   <li><b>Large variables</b> (data over {@value #LARGE_DATA} bytes) get a dedicated native
- *   allocation for their data and a small INDIRECT block in a slab that holds its address, so the
- *   header a reader may read is always in slab memory.</li>
- *   <li><b>Memory cap.</b> Everything reserved (slabs, dedicated blocks and whatever the table
- *   {@link #reserve reserves}) is counted against {@code maxMemory}; going over it makes
- *   {@link #allocate} return 0, never throw.</li>
- *   <li><b>Checked mode</b> poisons the data of a block when it is freed and verifies the poison
- *   when the block is handed out again, so a write after free is reported.</li>
+ *   <li><b>Large variables</b> (data over {@value SizeClasses#LARGE_DATA} bytes) get a dedicated
+ *   allocation from the arena for their data and a small INDIRECT block in a slab that holds its
+ *   address, so the header a reader may read is always in slab memory.</li>
+ *   <li><b>Memory cap.</b> The arena counts everything reserved against {@code maxMemory}; going
+ *   over it makes {@link #allocate} return 0, never throw.</li>
+ *   <li><b>Checked mode</b> poisons the data of a block when it is released and verifies the
+ *   poison when the block is handed out again, so a write after free is reported.</li>
  * </ul>
  *
- * <p>Not thread-safe: the store calls it under its write lock.
+ * <p>Not thread-safe: its segment calls it under the segment's write lock.
  */
 public final class SlabAllocator
 {
     /** Data sizes above this get a dedicated allocation. */
-    public static final int LARGE_DATA = 16 * 1024;
-    /** Addresses must fit in 48 bits, so the table can pack them into a slot with a fingerprint. */
-    public static final long ADDRESS_LIMIT = 1L << 48;
+    public static final int LARGE_DATA = SizeClasses.LARGE_DATA;
 
     private static final int FIRST_SLAB_MIN = 4 * 1024;
-    private static final int SLAB_MAX = 1024 * 1024;
+    private static final int SLAB_MAX = 256 * 1024;
 
-    private final int alignment;
+    private final SizeClasses classes;
+    private final NativeArena arena;
     private final int dataOffset;
-    private final long maxMemory;
     private final boolean checked;
-    private final int indirectClass;
-    private final short[] classByUnit;
-    private final int[] classStride;
 
+    private BlockSource overflow = cls -> 0;
     private final long[] freeHead;
     private final long[] bumpNext;
     private final long[] bumpEnd;
     private final int[] nextSlabBytes;
 
-    private final ArrayList<BytesStore<?, ?>> slabs = new ArrayList<>();
-    private final Long2ObjectHashMap<BytesStore<?, ?>> dedicated = new Long2ObjectHashMap<>();
-    private long reservedBytes;
-    private boolean closed;
-
     /**
-     * Create an allocator.
+     * Create an allocator with an arena of its own (for tests and single-segment use).
      *
      * @param alignment alignment of every data address, a power of two from 8.
      * @param maxMemory cap on reserved bytes.
@@ -75,32 +64,55 @@ public final class SlabAllocator
      */
     public SlabAllocator(final int alignment, final long maxMemory, final boolean checked)
     {
-        this.alignment = alignment;
-        this.dataOffset = Block.dataOffset(alignment);
-        this.maxMemory = maxMemory;
+        this(new SizeClasses(alignment), new NativeArena(alignment, maxMemory), checked);
+    }
+
+    /**
+     * Create a segment's allocator.
+     *
+     * @param classes the store's size classes.
+     * @param arena   the store's native memory.
+     * @param checked poison freed memory and verify it on reuse.
+     */
+    public SlabAllocator(final SizeClasses classes, final NativeArena arena, final boolean checked)
+    {
+        this.classes = classes;
+        this.arena = arena;
+        this.dataOffset = classes.dataOffset();
         this.checked = checked;
-        // Compact class numbers: strides are multiples of the alignment, but above 512 bytes only
-        // eight per power of two occur. classByUnit maps stride / alignment to a dense class number.
-        final int maxUnits = strideOf(dataOffset + LARGE_DATA) / alignment;
-        this.classByUnit = new short[maxUnits + 1];
-        final int[] strides = new int[maxUnits + 1];
-        int classes = 0;
-        for (int bytes = dataOffset; bytes <= dataOffset + LARGE_DATA; bytes += alignment)
+        final int count = classes.count() + 1;
+        this.freeHead = new long[count];
+        this.bumpNext = new long[count];
+        this.bumpEnd = new long[count];
+        this.nextSlabBytes = new int[count];
+    }
+
+    /**
+     * Where to look for a freed block of a class when this allocator has none and the memory cap
+     * refuses a new slab: the other segments' free lists (a segment holding memory it no longer
+     * uses must not make the store refuse allocations elsewhere).
+     *
+     * @param overflow the source.
+     */
+    public void overflow(final BlockSource overflow)
+    {
+        this.overflow = overflow;
+    }
+
+    /**
+     * Take a block off a class's free list, as it is (for another segment at the memory cap).
+     *
+     * @param cls the size class.
+     * @return a freed block's header, or 0 when the list is empty.
+     */
+    public long popFree(final int cls)
+    {
+        final long header = freeHead[cls];
+        if (0 != header)
         {
-            final int stride = strideOf(bytes);
-            if (0 == classByUnit[stride / alignment])
-            {
-                classes++;
-                classByUnit[stride / alignment] = (short)classes;
-                strides[classes] = stride;
-            }
+            freeHead[cls] = Block.parent(header);
         }
-        this.classStride = Arrays.copyOf(strides, classes + 1);
-        this.freeHead = new long[classes + 1];
-        this.bumpNext = new long[classes + 1];
-        this.bumpEnd = new long[classes + 1];
-        this.nextSlabBytes = new int[classes + 1];
-        this.indirectClass = classByUnit[strideOf(dataOffset + 8) / alignment];
+        return header;
     }
 
     /**
@@ -114,39 +126,13 @@ public final class SlabAllocator
     }
 
     /**
-     * Memory reserved so far.
+     * Memory reserved so far by the whole arena (every segment, tables included).
      *
-     * @return bytes reserved from the OS, table reservations included.
+     * @return bytes reserved from the OS.
      */
     public long reservedBytes()
     {
-        return reservedBytes;
-    }
-
-    /**
-     * Count bytes against the memory cap (the table does so for its slots).
-     *
-     * @param bytes how many.
-     * @return false, reserving nothing, when the cap would be exceeded.
-     */
-    public boolean reserve(final long bytes)
-    {
-        if (bytes > maxMemory - reservedBytes)
-        {
-            return false;
-        }
-        reservedBytes += bytes;
-        return true;
-    }
-
-    /**
-     * Give back bytes reserved with {@link #reserve}.
-     *
-     * @param bytes how many.
-     */
-    public void unreserve(final long bytes)
-    {
-        reservedBytes -= bytes;
+        return arena.reservedBytes();
     }
 
     /**
@@ -161,11 +147,11 @@ public final class SlabAllocator
     public long allocate(final int size)
     {
         final boolean large = size > LARGE_DATA;
-        final int cls = classOf(size);
+        final int cls = classes.classOf(size);
         long dedicatedAddress = 0;
         if (large)
         {
-            dedicatedAddress = allocateDedicated(size);
+            dedicatedAddress = arena.allocateDedicated(size);
             if (dedicatedAddress == 0)
             {
                 return 0;
@@ -186,11 +172,19 @@ public final class SlabAllocator
             header = carve(cls);
             if (header == 0)
             {
-                if (large)
+                header = overflow.take(cls);
+                if (header == 0)
                 {
-                    releaseDedicated(dedicatedAddress);
+                    if (large)
+                    {
+                        arena.releaseDedicated(dedicatedAddress);
+                    }
+                    return 0;
                 }
-                return 0;
+                if (checked)
+                {
+                    verifyPoison(header, cls);
+                }
             }
         }
 
@@ -208,7 +202,7 @@ public final class SlabAllocator
         }
         else
         {
-            Memory.zero(header + dataOffset, (long)classStride[cls] - dataOffset);
+            Memory.zero(header + dataOffset, (long)classes.stride(cls) - dataOffset);
         }
         return header;
     }
@@ -221,7 +215,7 @@ public final class SlabAllocator
      */
     public boolean hasFreeBlock(final int size)
     {
-        return 0 != freeHead[classOf(size)];
+        return 0 != freeHead[classes.classOf(size)];
     }
 
     /**
@@ -252,11 +246,11 @@ public final class SlabAllocator
         final int cls = Block.sizeClass(flags);
         if ((flags & Block.INDIRECT) != 0)
         {
-            releaseDedicated(Memory.getLong(header + dataOffset));
+            arena.releaseDedicated(Memory.getLong(header + dataOffset));
         }
         if (checked)
         {
-            Memory.fill(header + dataOffset, (long)classStride[cls] - dataOffset, Block.POISON);
+            Memory.fill(header + dataOffset, (long)classes.stride(cls) - dataOffset, Block.POISON);
         }
         Memory.putLong(header + Block.PARENT_OFFSET, freeHead[cls]);
         freeHead[cls] = header;
@@ -271,8 +265,8 @@ public final class SlabAllocator
     public long blockBytes(final long header)
     {
         final int flags = Block.flags(header);
-        final long stride = classStride[Block.sizeClass(flags)];
-        return (flags & Block.INDIRECT) != 0 ? stride + alignUp(Block.size(header)) : stride;
+        final long stride = classes.stride(Block.sizeClass(flags));
+        return (flags & Block.INDIRECT) != 0 ? stride + arena.dedicatedBytes(Block.size(header)) : stride;
     }
 
     /**
@@ -288,54 +282,17 @@ public final class SlabAllocator
     }
 
     /**
-     * Give every slab and dedicated allocation back, before returning. Idempotent.
+     * Give every slab and dedicated allocation of the arena back (the whole store's), before
+     * returning. Idempotent.
      */
     public void close()
     {
-        if (closed)
-        {
-            return;
-        }
-        closed = true;
-        for (final BytesStore<?, ?> slab : slabs)
-        {
-            slab.releaseLast();
-        }
-        slabs.clear();
-        for (final BytesStore<?, ?> store : dedicated.values())
-        {
-            store.releaseLast();
-        }
-        dedicated.clear();
-        reservedBytes = 0;
-        // Chronicle may hand releases to a background thread; the memory is to be back on return.
-        BackgroundResourceReleaser.releasePendingResources();
-    }
-
-    private int classOf(final int size)
-    {
-        return size > LARGE_DATA ? indirectClass : classByUnit[strideOf(dataOffset + size) / alignment];
-    }
-
-    private int strideOf(final int bytes)
-    {
-        int stride = (bytes + alignment - 1) & -alignment;
-        if (stride > 512)
-        {
-            final int step = Math.max(alignment, Integer.highestOneBit(stride - 1) >>> 3);
-            stride = (stride + step - 1) & -step;
-        }
-        return stride;
-    }
-
-    private long alignUp(final long bytes)
-    {
-        return (bytes + alignment - 1) & -alignment;
+        arena.close();
     }
 
     private long carve(final int cls)
     {
-        final long stride = classStride[cls];
+        final long stride = classes.stride(cls);
         long next = bumpNext[cls];
         if (next == 0 || next + stride > bumpEnd[cls])
         {
@@ -345,10 +302,17 @@ public final class SlabAllocator
                 slabBytes = (int)Math.max(FIRST_SLAB_MIN, Math.min(SLAB_MAX, stride * 8));
             }
             slabBytes = (int)Math.max(slabBytes, stride);
-            next = newSlab(slabBytes);
-            if (next == 0)
+            next = arena.newSlab(slabBytes);
+            while (next == 0)
             {
-                return 0;
+                // Near the cap: a smaller slab may still fit, down to the first slab's size.
+                final int smaller = (int)Math.max(Math.max(FIRST_SLAB_MIN, stride), slabBytes >>> 1);
+                if (smaller == slabBytes)
+                {
+                    return 0;
+                }
+                slabBytes = smaller;
+                next = arena.newSlab(slabBytes);
             }
             bumpEnd[cls] = next + slabBytes;
             nextSlabBytes[cls] = Math.min(SLAB_MAX, slabBytes * 2);
@@ -357,64 +321,10 @@ public final class SlabAllocator
         return next;
     }
 
-    private long newSlab(final int slabBytes)
-    {
-        final long capacity = slabBytes + alignment;
-        final BytesStore<?, ?> store = nativeStore(capacity);
-        if (store == null)
-        {
-            return 0;
-        }
-        slabs.add(store);
-        return alignUp(store.addressForRead(0));
-    }
-
-    private long allocateDedicated(final int size)
-    {
-        final long capacity = alignUp(size) + alignment;
-        final BytesStore<?, ?> store = nativeStore(capacity);
-        if (store == null)
-        {
-            return 0;
-        }
-        final long address = alignUp(store.addressForRead(0));
-        Memory.fill(address, size, (byte)0);
-        dedicated.put(address, store);
-        return address;
-    }
-
-    private void releaseDedicated(final long address)
-    {
-        final BytesStore<?, ?> store = dedicated.remove(address);
-        if (store != null)
-        {
-            reservedBytes -= store.capacity();
-            store.releaseLast();
-        }
-    }
-
-    private BytesStore<?, ?> nativeStore(final long capacity)
-    {
-        if (!reserve(capacity))
-        {
-            return null;
-        }
-        final BytesStore<?, ?> store = BytesStore.nativeStoreWithFixedCapacity(capacity);
-        final long base = store.addressForRead(0);
-        if (base + capacity > ADDRESS_LIMIT)
-        {
-            store.releaseLast();
-            reservedBytes -= capacity;
-            throw new IllegalStateException("native address above 2^48 is not supported: 0x" +
-                Long.toHexString(base));
-        }
-        return store;
-    }
-
     private void verifyPoison(final long header, final int cls)
     {
         final long data = header + dataOffset;
-        final long length = (long)classStride[cls] - dataOffset;
+        final long length = (long)classes.stride(cls) - dataOffset;
         for (long i = 0; i < length; i++)
         {
             if (Memory.getByte(data + i) != Block.POISON)

@@ -1,95 +1,111 @@
 package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.Reclamation;
-import io.shadowvars.internal.Block;
-import io.shadowvars.internal.WriteLock;
-import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.PaddedLong;
-import io.shadowvars.internal.alloc.SlabAllocator;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * Deferred reuse of freed blocks: the store's stand-in for RCU's grace periods.
+ * The store-wide half of deferred reuse, the store's stand-in for RCU's grace periods: the global
+ * epoch and the registered readers. The per-segment half, where freed blocks wait, is
+ * {@link RetireList}.
  *
  * <h2>EPOCH (after crossbeam-epoch, Fraser's epoch-based reclamation)</h2>
  * A global epoch {@code g}; each registered reader has a padded slot. {@code enter()} pins the
  * reader: it stores {@code g << 1 | 1} (opaque), then a full fence; {@code exit()} stores 0 with
- * release. A writer retires an unlinked block into the bag of the current epoch ({@code g % 3}).
- * To advance, a writer issues a full fence, then reads every slot (acquire): if every pinned
- * reader is pinned at {@code g}, it sets {@code g + 1} (release) and releases the bag of
- * {@code g - 1} to the allocator. <b>Why that is safe:</b> a block in bag {@code g - 1} was
- * unlinked before the epoch became {@code g}. A reader that can still hold it pinned at
- * {@code g - 1} or earlier, and would have blocked the advance from {@code g} to {@code g + 1}.
- * A reader pinned at {@code g} read the epoch {@code g} (acquire) after that unlink was released,
- * so it cannot find the block. The two full fences (reader after pinning, writer before scanning)
- * make sure a writer that read a reader's slot as unpinned is seen by that reader's later reads.
+ * release. Any writer may advance: it reads {@code g}, issues a full fence, reads every slot
+ * (acquire) and, when every pinned reader is pinned at {@code g}, moves the epoch from {@code g}
+ * to {@code g + 1} with a compare-and-set. Writers in different segments may race to advance; the
+ * compare-and-set lets one of them win and makes the loser's scan, which may be stale, count for
+ * nothing. A block retired with tag {@code t} (see {@link RetireList}: the epoch read after a full
+ * fence that follows its unlink) is released once the epoch has reached {@code t + 2}.
+ * <b>Why that is safe:</b> the advance from {@code t + 1} to {@code t + 2} found every pinned
+ * reader pinned at {@code t + 1}. A reader pinned at {@code t} or earlier would have stopped it.
+ * A reader pinned at {@code t + 1} read the epoch after it became {@code t + 1}, which is after
+ * the retiring writer read {@code t}; with the writer's fence (after the unlink, before reading
+ * the epoch) and the reader's fence (after pinning, before reading the table) both full fences,
+ * the reader's table reads see the unlink, so it cannot find the block.
  *
  * <h2>QSBR (after Linux RCU / liburcu's QSBR flavour)</h2>
  * A reader's slot holds the last epoch it announced with {@code quiescent()} (release); at
- * registration it holds the current one. The writer advances from {@code g} once every reader has
- * announced {@code g} and releases bag {@code g - 1}: every reader has passed a quiescent state
- * after those blocks were unlinked. Nothing is added to {@code get}.
+ * registration it holds the current one. A writer advances from {@code g} once every reader has
+ * announced {@code g}: every reader has passed a quiescent state since the epoch became
+ * {@code g}. Nothing is added to {@code get}.
  *
  * <h2>NONE, and no readers</h2>
  * With {@code NONE}, or while no reader is registered, a retired block is released at once:
  * nobody can be in a section, and a reader registered later can only find what is linked then.
+ * Registration takes every segment's write lock, so a writer's "no readers" decision, made under
+ * its segment's lock, is ordered before or after the registration as a whole.
  *
- * <p>Writers try to advance after every {@value #ADVANCE_EVERY} retirements, when an allocation
- * would otherwise carve new memory, and in {@code stats()}.
- *
- * <p>All methods run under the store's write lock. Bags are intrusive lists
- * through the blocks' parent words, so retiring allocates nothing.
+ * <p>Thread-safe: the reader array is copy-on-write under every segment lock; the epoch is
+ * advanced by compare-and-set.
  */
 public final class Reclaimer
 {
     private static final ReaderHandle[] NO_READERS = new ReaderHandle[0];
 
-    /**
-     * Retirements between attempts to advance. An attempt costs a full fence and a read of every
-     * reader's slot, each a cache miss when its owner wrote it on another core: crossbeam likewise
-     * collects only every so many operations. Allocation also tries when it would otherwise carve
-     * new memory, so memory is reused before the store grows.
-     */
-    static final int ADVANCE_EVERY = 32;
+    /** What the reclaimer needs of its store: every segment's lock, and their retired blocks. */
+    public interface Writers
+    {
+        /** Take every segment's write lock, in index order. */
+        void lockAll();
+
+        /** Give every segment's write lock back. */
+        void unlockAll();
+
+        /** Release every segment's retired blocks now (called under every lock, with no readers). */
+        void releaseAllRetired();
+    }
 
     private final Reclamation mode;
     private final boolean checked;
-    private final SlabAllocator allocator;
-    private final WriteLock lock;
     private final PaddedLong epoch = new PaddedLong(0);
-    private final long[] bagHead = new long[3];
-    private final long[] bagBytes = new long[3];
     private volatile ReaderHandle[] readers = NO_READERS;
-    private long pendingBytes;
-    private int retiredSinceAdvance;
+    private Writers writers;
 
     /**
      * Create a reclaimer.
      *
-     * @param mode      the reclamation mode.
-     * @param checked   whether reader handles verify their use.
-     * @param allocator where reusable blocks go.
-     * @param lock      the store's write lock.
+     * @param mode    the reclamation mode.
+     * @param checked whether reader handles verify their use.
      */
-    public Reclaimer(final Reclamation mode, final boolean checked, final SlabAllocator allocator, final WriteLock lock)
+    public Reclaimer(final Reclamation mode, final boolean checked)
     {
-        this.lock = lock;
         this.mode = mode;
         this.checked = checked;
-        this.allocator = allocator;
     }
 
     /**
-     * Register a reader for the calling thread.
+     * Connect the store's segments (once, before any reader registers).
+     *
+     * @param writers the store's segments.
+     */
+    public void bind(final Writers writers)
+    {
+        this.writers = writers;
+    }
+
+    /**
+     * The reclamation mode.
+     *
+     * @return the mode.
+     */
+    public Reclamation mode()
+    {
+        return mode;
+    }
+
+    /**
+     * Register a reader for the calling thread. The caller holds every segment's write lock.
      *
      * @return a new handle.
      */
     public ReaderHandle register()
     {
         final ReaderHandle handle = new ReaderHandle(this, epoch, mode, checked,
-            Reclamation.QSBR == mode ? epoch.getPlain() : 0L);
+            Reclamation.QSBR == mode ? epoch.getAcquire() : 0L);
         if (Reclamation.NONE != mode)
         {
             final ReaderHandle[] old = readers;
@@ -101,13 +117,13 @@ public final class Reclaimer
     }
 
     /**
-     * Unregister a reader. Called by {@link ReaderHandle#close()}; takes the store's lock itself.
+     * Unregister a reader. Called by {@link ReaderHandle#close()}; takes every segment's lock.
      *
      * @param handle the reader.
      */
     void unregister(final ReaderHandle handle)
     {
-        lock.lock();
+        writers.lockAll();
         try
         {
             final ReaderHandle[] old = readers;
@@ -121,7 +137,7 @@ public final class Reclaimer
                     readers = shrunk;
                     if (0 == shrunk.length)
                     {
-                        releaseAll();
+                        writers.releaseAllRetired();
                     }
                     return;
                 }
@@ -129,38 +145,35 @@ public final class Reclaimer
         }
         finally
         {
-            lock.unlock();
+            writers.unlockAll();
         }
     }
 
     /**
-     * Retire an unlinked block: it is released once no reader can hold it.
+     * Whether a retired block must wait for a grace period: false with NONE or no reader.
+     * Read under a segment lock (registration takes all of them).
      *
-     * @param header the block, already marked freed.
+     * @return true when blocks must wait.
      */
-    public void retire(final long header)
+    public boolean mustDefer()
     {
-        if (Reclamation.NONE == mode || 0 == readers.length)
-        {
-            allocator.release(header);
-            return;
-        }
-        final int bag = (int)(epoch.getPlain() % 3);
-        final long bytes = allocator.blockBytes(header);
-        Memory.putLong(header + Block.PARENT_OFFSET, bagHead[bag]);
-        bagHead[bag] = header;
-        bagBytes[bag] += bytes;
-        pendingBytes += bytes;
-        if (++retiredSinceAdvance >= ADVANCE_EVERY)
-        {
-            tryAdvance();
-        }
+        return Reclamation.NONE != mode && 0 != readers.length;
     }
 
     /**
-     * Try to advance the epoch once, releasing the blocks whose grace period has then passed.
+     * The global epoch (acquire).
      *
-     * @return true when the epoch advanced.
+     * @return the epoch.
+     */
+    public long epoch()
+    {
+        return epoch.getAcquire();
+    }
+
+    /**
+     * Try to advance the global epoch once.
+     *
+     * @return true when this call advanced it.
      */
     public boolean tryAdvance()
     {
@@ -169,12 +182,7 @@ public final class Reclaimer
             return false;
         }
         final ReaderHandle[] readers = this.readers;
-        if (0 == readers.length)
-        {
-            releaseAll();
-            return true;
-        }
-        final long g = epoch.getPlain();
+        final long g = epoch.getAcquire();
         // Pairs with the fence in ReaderHandle.enter(): see the class comment.
         VarHandle.fullFence();
         for (final ReaderHandle reader : readers)
@@ -192,51 +200,7 @@ public final class Reclaimer
                 return false;
             }
         }
-        epoch.setRelease(g + 1);
-        releaseBag((int)((g + 2) % 3));
-        retiredSinceAdvance = 0;
-        return true;
-    }
-
-    /**
-     * Bytes retired and not yet released.
-     *
-     * @return the pending bytes.
-     */
-    public long pendingBytes()
-    {
-        return pendingBytes;
-    }
-
-    /**
-     * Forget every pending block (the allocator is about to give all memory back).
-     */
-    public void close()
-    {
-        Arrays.fill(bagHead, 0);
-        Arrays.fill(bagBytes, 0);
-        pendingBytes = 0;
-    }
-
-    private void releaseAll()
-    {
-        for (int bag = 0; bag < 3; bag++)
-        {
-            releaseBag(bag);
-        }
-    }
-
-    private void releaseBag(final int bag)
-    {
-        long header = bagHead[bag];
-        bagHead[bag] = 0;
-        pendingBytes -= bagBytes[bag];
-        bagBytes[bag] = 0;
-        while (0 != header)
-        {
-            final long next = Block.parent(header);
-            allocator.release(header);
-            header = next;
-        }
+        // Release: a reader that acquires g + 1 sees every unlink ordered before this advance.
+        return epoch.compareAndSet(g, g + 1);
     }
 }

@@ -2,7 +2,7 @@ package io.shadowvars.internal.table;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.PaddedLong;
-import io.shadowvars.internal.alloc.SlabAllocator;
+import io.shadowvars.internal.alloc.NativeArena;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -61,7 +61,7 @@ abstract class TableWriteFields extends TablePadMid
  * aligned, below 2^48). The distance lets a delete shift entries back without reading their
  * headers (one cache miss each otherwise). The key itself, {@code <parent, id>}, is checked in the
  * block header, which shares its cache line with the data: a hit costs the slot's cache miss plus
- * the data's own. The hash is a 64-bit mix (murmur3's fmix64) of both halves of the key, so
+ * the data's own. The hash is one multiply and one xor-shift over both halves of the key, so
  * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
  * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
  * verified by {@code ==} against a reference array the table owns (the header's parent word is an
@@ -71,7 +71,7 @@ abstract class TableWriteFields extends TablePadMid
  * intact snapshot that the garbage collector keeps alive exactly as long as it is read.
  *
  * <h2>Concurrency: a sequence lock for readers (as the kernel's seqcount)</h2>
- * Writers are serialised by the store's lock. Readers take no lock and write nothing shared:
+ * Writers are serialised by the segment's write lock. Readers take no lock and write nothing shared:
  * <pre>
  *  reader                                    writer (delete, resize)
  *  v = version.getAcquire()                  version.setOpaque(v + 1)      odd: changing
@@ -97,7 +97,12 @@ abstract class TableWriteFields extends TablePadMid
  * <p>Fields readers read and fields writers update on every operation sit on separate cache lines
  * (padding through the class chain), so writers do not make readers on other cores miss.
  *
- * <p>Writer methods must be called under the store's lock.
+ * <p>A store is made of several such tables, its segments (see {@link Segment}): a key's
+ * segment comes from its parent alone ({@link #segmentOf(long, int)}), so all ids of one parent
+ * share one. Each segment has its own slots, version, write lock and growth; a reader validates
+ * against its own segment's version only.
+ *
+ * <p>Writer methods must be called under the segment's write lock.
  */
 public final class ShadowTable extends TableWriteFields
 {
@@ -125,19 +130,20 @@ public final class ShadowTable extends TableWriteFields
     private static final int FP_SHIFT = 50;
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
+    private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
 
-    private final SlabAllocator allocator;
+    private final NativeArena allocator;
 
     /**
-     * Create a table.
+     * Create a table (one segment of a store).
      *
      * @param expectedEntries entries to hold before the first resize.
-     * @param allocator       whose memory cap the slots are counted against.
-     * @throws IllegalStateException when the memory cap does not allow even the first slots.
+     * @param arena           whose memory cap the slots are counted against.
+     * @throws IllegalArgumentException when the memory cap does not allow even the first slots.
      */
-    public ShadowTable(final int expectedEntries, final SlabAllocator allocator)
+    public ShadowTable(final int expectedEntries, final NativeArena arena)
     {
-        this.allocator = allocator;
+        this.allocator = arena;
         final int capacity = capacityFor(expectedEntries);
         if (!allocator.reserve(capacity * 8L))
         {
@@ -193,6 +199,32 @@ public final class ShadowTable extends TableWriteFields
     {
         return mix((System.identityHashCode(parent) ^ OBJECT_SALT) ^
             Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
+    }
+
+    /**
+     * The segment of a long parent: bits 40 and up of a Fibonacci-hash product of the parent alone,
+     * so every id of one parent lands in one segment, and they are other bits than those that
+     * choose a slot inside it ({@link #hashLong} mixes the id in and uses the low bits).
+     *
+     * @param parent   the parent.
+     * @param segments the number of segments, a power of two.
+     * @return the segment index, in [0, segments).
+     */
+    public static int segmentOf(final long parent, final int segments)
+    {
+        return (int)((parent * SEGMENT_MULTIPLIER) >>> 40) & (segments - 1);
+    }
+
+    /**
+     * The segment of an object parent, from its identity hash.
+     *
+     * @param parent   the parent.
+     * @param segments the number of segments, a power of two.
+     * @return the segment index, in [0, segments).
+     */
+    public static int segmentOf(final Object parent, final int segments)
+    {
+        return segmentOf((long)System.identityHashCode(parent) ^ OBJECT_SALT, segments);
     }
 
     private static long mix(final long key)

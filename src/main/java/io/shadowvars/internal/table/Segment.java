@@ -1,0 +1,639 @@
+package io.shadowvars.internal.table;
+
+import io.shadowvars.ShadowCtor;
+import io.shadowvars.ShadowDtor;
+import io.shadowvars.ShadowVar;
+import io.shadowvars.internal.Block;
+import io.shadowvars.internal.Memory;
+import io.shadowvars.internal.WriteLock;
+import io.shadowvars.internal.alloc.NativeArena;
+import io.shadowvars.internal.alloc.SizeClasses;
+import io.shadowvars.internal.alloc.SlabAllocator;
+import io.shadowvars.internal.reclaim.Reclaimer;
+import io.shadowvars.internal.reclaim.RetireList;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+abstract class SegmentPadLhs
+{
+    byte p000, p001, p002, p003, p004, p005, p006, p007;
+    byte p010, p011, p012, p013, p014, p015, p016, p017;
+    byte p020, p021, p022, p023, p024, p025, p026, p027;
+    byte p030, p031, p032, p033, p034, p035, p036, p037;
+    byte p040, p041, p042, p043, p044, p045, p046, p047;
+    byte p050, p051, p052, p053, p054, p055, p056, p057;
+    byte p060, p061, p062, p063, p064, p065, p066, p067;
+    byte p070, p071, p072, p073, p074, p075, p076, p077;
+}
+
+/** What the segment's writers write on every operation: off the lines of any other segment. */
+abstract class SegmentCounters extends SegmentPadLhs
+{
+    // Guarded by the segment's lock.
+    boolean closed;
+    long liveVariables;
+    long liveBytes;
+    long duplicateAllocs;
+    long failedAllocs;
+}
+
+abstract class SegmentPadRhs extends SegmentCounters
+{
+    byte p100, p101, p102, p103, p104, p105, p106, p107;
+    byte p110, p111, p112, p113, p114, p115, p116, p117;
+    byte p120, p121, p122, p123, p124, p125, p126, p127;
+    byte p130, p131, p132, p133, p134, p135, p136, p137;
+    byte p140, p141, p142, p143, p144, p145, p146, p147;
+    byte p150, p151, p152, p153, p154, p155, p156, p157;
+    byte p160, p161, p162, p163, p164, p165, p166, p167;
+    byte p170, p171, p172, p173, p174, p175, p176, p177;
+}
+
+/**
+ * One segment of a store: the write path for the keys whose parent hashes to it. A store is
+ * split into segments (lock striping, as Chronicle Map's segments and Linux's per-bucket locks);
+ * each owns a {@link ShadowTable} (slots, seqlock version, growth, object references), a
+ * {@link WriteLock}, a {@link SlabAllocator} and a {@link RetireList}, and counts its variables.
+ * Writers on parents of different segments never wait for each other; a block always returns to
+ * the allocator of the segment that handed it out, under the lock its free takes anyway.
+ *
+ * <h2>Operations (each under this segment's lock)</h2>
+ * <ul>
+ *   <li><b>alloc / getOrAlloc</b>: find the key; on a duplicate count it (alloc) or return the
+ *   existing data (getOrAlloc). Otherwise make room in the table (grow first, so a refusal leaves
+ *   nothing half-done), take a zeroed block, write the key, run the constructor on the unpublished
+ *   block, and publish it with one release store. A constructor that refuses or throws gets its
+ *   block back at once (never visible, so no grace period).</li>
+ *   <li><b>free</b>: unlink (a seqlock-protected backward shift), run the destructor (it can still
+ *   read the data and the parent), mark the block freed, drop the object reference, retire.</li>
+ *   <li><b>freeAll</b> of one id, called by the store under every segment's lock so that the whole
+ *   walk is atomic against all other writers.</li>
+ * </ul>
+ * Constructors and destructors run under the lock; a mutating store call from inside one fails
+ * through the store's {@link CallbackGuard}.
+ */
+public final class Segment extends SegmentPadRhs
+{
+    private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
+
+    private final WriteLock lock = new WriteLock();
+    private final CallbackGuard guard;
+    private final ShadowTable table;
+    private final SlabAllocator allocator;
+    private final RetireList retired;
+    private final Reclaimer reclaimer;
+    private final int dataOffset;
+    private final Callback callback = new Callback();
+    private Segment[] peers;
+    private int index;
+
+    /**
+     * Create a segment.
+     *
+     * @param expectedEntries entries its table holds before it first grows.
+     * @param classes         the store's size classes.
+     * @param arena           the store's native memory.
+     * @param reclaimer       the store's epoch and readers.
+     * @param guard           the store's callback guard.
+     * @param checked         checked mode (poison freed blocks).
+     */
+    public Segment(
+        final int expectedEntries,
+        final SizeClasses classes,
+        final NativeArena arena,
+        final Reclaimer reclaimer,
+        final CallbackGuard guard,
+        final boolean checked)
+    {
+        this.guard = guard;
+        this.reclaimer = reclaimer;
+        this.dataOffset = classes.dataOffset();
+        this.table = new ShadowTable(expectedEntries, arena);
+        this.allocator = new SlabAllocator(classes, arena, checked);
+        this.retired = new RetireList(reclaimer, allocator);
+    }
+
+    /**
+     * Tell the segment its place among the store's segments, so that at the memory cap it can take
+     * freed blocks from the others' free lists.
+     *
+     * @param peers every segment of the store.
+     * @param index this segment's index in {@code peers}.
+     */
+    public void join(final Segment[] peers, final int index)
+    {
+        this.peers = peers;
+        this.index = index;
+        allocator.overflow(this::takeFromPeers);
+    }
+
+    /**
+     * A freed block of a class from another segment's free list. Called under this segment's lock,
+     * only when the memory cap refuses new memory; takes another segment's lock only if it is free
+     * (never waits, so two segments doing this at once cannot deadlock).
+     */
+    private long takeFromPeers(final int cls)
+    {
+        final Segment[] peers = this.peers;
+        for (int k = 1; k < peers.length; k++)
+        {
+            final Segment other = peers[(index + k) & (peers.length - 1)];
+            if (other.lock.tryLock())
+            {
+                try
+                {
+                    final long header = other.allocator.popFree(cls);
+                    if (0 != header)
+                    {
+                        return header;
+                    }
+                }
+                finally
+                {
+                    other.lock.unlock();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The segment's table, which readers search without a lock.
+     *
+     * @return the table.
+     */
+    public ShadowTable table()
+    {
+        return table;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Locking
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Take this segment's lock for a writer, after checking that the caller is not inside a
+     * callback of the store (which would deadlock) and, once held, that the store is open.
+     *
+     * @throws IllegalStateException from inside a constructor or destructor, or after close.
+     */
+    public void lockForWrite()
+    {
+        guard.check();
+        lock.lock();
+        if (closed)
+        {
+            lock.unlock();
+            throw new IllegalStateException("ShadowStore is closed");
+        }
+    }
+
+    /** Take this segment's lock, without checks (the store's all-segment operations). */
+    public void lock()
+    {
+        lock.lock();
+    }
+
+    /** Give this segment's lock back. */
+    public void unlock()
+    {
+        lock.unlock();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Writers
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * alloc or getOrAlloc of {@code <parent, id>}: takes and gives back the lock.
+     *
+     * @param parent       the long parent, or 0 for an object parent.
+     * @param parentObject the object parent, or null for a long parent.
+     * @param id           the id.
+     * @param hash         the key's hash ({@link ShadowTable#hashLong} or {@link ShadowTable#hashObject}).
+     * @param size         data size, already checked.
+     * @param ctor         constructor, or null.
+     * @param ctorData     constructor data.
+     * @param existing     true for getOrAlloc (return an existing variable's data), false for
+     *                     alloc (refuse a duplicate).
+     * @param <T>          constructor data type.
+     * @return the data address, or 0 (duplicate alloc, memory cap, constructor refusal).
+     */
+    public <T> long alloc(
+        final long parent,
+        final Object parentObject,
+        final long id,
+        final long hash,
+        final int size,
+        final ShadowCtor<? super T> ctor,
+        final T ctorData,
+        final boolean existing)
+    {
+        lockForWrite();
+        try
+        {
+            final int index = null == parentObject ?
+                table.indexOfLong(parent, id, hash) : table.indexOfObject(parentObject, id, hash);
+            if (index >= 0)
+            {
+                return existing ? dataAddress(table.headerAt(index)) : duplicate(parent, parentObject, id);
+            }
+            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * free of {@code <parent, id>}: takes and gives back the lock.
+     *
+     * @param parent       the long parent, or 0 for an object parent.
+     * @param parentObject the object parent, or null for a long parent.
+     * @param id           the id.
+     * @param hash         the key's hash.
+     * @param dtor         destructor, or null.
+     * @return true when a variable was freed.
+     */
+    public boolean free(
+        final long parent, final Object parentObject, final long id, final long hash, final ShadowDtor dtor)
+    {
+        lockForWrite();
+        final Throwable failure;
+        try
+        {
+            final int index = null == parentObject ?
+                table.indexOfLong(parent, id, hash) : table.indexOfObject(parentObject, id, hash);
+            if (index < 0)
+            {
+                return false;
+            }
+            failure = freeAt(index, dtor, null);
+        }
+        finally
+        {
+            lock.unlock();
+        }
+        rethrow(failure);
+        return true;
+    }
+
+    /**
+     * Free every variable with this id in this segment. The caller holds this segment's lock (the
+     * store holds every segment's lock for the whole {@code freeAll}).
+     *
+     * @param id      the id.
+     * @param dtor    destructor, or null.
+     * @param failure one cell: the first destructor exception so far (others are added to it as
+     *                suppressed), updated in place.
+     * @return how many variables were freed.
+     */
+    public int freeAllLocked(final long id, final ShadowDtor dtor, final Throwable[] failure)
+    {
+        final int capacity = table.capacity();
+        final int mask = capacity - 1;
+        int index = (table.emptyIndex() + 1) & mask;
+        int visited = 0;
+        int freed = 0;
+        while (visited < capacity)
+        {
+            final long header = table.headerAt(index);
+            if (0 != header && Block.id(header) == id)
+            {
+                // An entry of the same cluster may shift into 'index': look at it again.
+                failure[0] = freeAt(index, dtor, failure[0]);
+                freed++;
+                continue;
+            }
+            index = (index + 1) & mask;
+            visited++;
+        }
+        return freed;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Reclamation, counters and lifecycle (the store calls these under this segment's lock)
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Seal this segment's retired blocks with the current epoch (under the lock).
+     */
+    public void sealRetired()
+    {
+        retired.seal();
+    }
+
+    /**
+     * Release this segment's retired blocks whose grace period has passed (under the lock).
+     */
+    public void releaseExpired()
+    {
+        retired.releaseExpired(reclaimer.epoch());
+    }
+
+    /**
+     * Release every retired block now: no reader is registered (under the lock).
+     */
+    public void releaseAllRetired()
+    {
+        retired.releaseAll();
+    }
+
+    /**
+     * Whether the store was closed (under the lock).
+     *
+     * @return true after close.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Live variables in this segment (under the lock, or approximate).
+     *
+     * @return the count.
+     */
+    public long liveVariables()
+    {
+        return liveVariables;
+    }
+
+    /**
+     * Bytes asked for by this segment's live variables (under the lock, or approximate).
+     *
+     * @return the bytes.
+     */
+    public long liveBytes()
+    {
+        return liveBytes;
+    }
+
+    /**
+     * Bytes retired in this segment and not yet reusable (under the lock, or approximate).
+     *
+     * @return the bytes.
+     */
+    public long pendingBytes()
+    {
+        return retired.pendingBytes();
+    }
+
+    /**
+     * alloc calls refused as duplicates (under the lock, or approximate).
+     *
+     * @return the count.
+     */
+    public long duplicateAllocs()
+    {
+        return duplicateAllocs;
+    }
+
+    /**
+     * Allocations refused by the memory cap or a constructor (under the lock, or approximate).
+     *
+     * @return the count.
+     */
+    public long failedAllocs()
+    {
+        return failedAllocs;
+    }
+
+    /**
+     * Close this segment (under the lock): later writers throw, readers find the table closed.
+     * The store gives the arena back afterwards.
+     */
+    public void closeLocked()
+    {
+        closed = true;
+        table.close();
+        retired.close();
+        liveVariables = 0;
+        liveBytes = 0;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------
+
+    private long dataAddress(final long header)
+    {
+        return (Block.flags(header) & Block.INDIRECT) != 0 ?
+            Memory.getLong(header + dataOffset) : header + dataOffset;
+    }
+
+    private <T> long allocLocked(
+        final long parent,
+        final Object parentObject,
+        final long id,
+        final long hash,
+        final int size,
+        final ShadowCtor<? super T> ctor,
+        final T ctorData)
+    {
+        if (retired.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
+        {
+            // Let retired memory become reusable before carving new memory for this size.
+            retired.collect();
+        }
+        if (!table.ensureRoomForOne())
+        {
+            failedAllocs++;
+            return 0;
+        }
+        final long header = allocator.allocate(size);
+        if (0 == header)
+        {
+            failedAllocs++;
+            return 0;
+        }
+
+        int ref = -1;
+        if (null != parentObject)
+        {
+            ref = table.addRef(parentObject);
+            Memory.putLong(header + Block.PARENT_OFFSET, ref);
+            Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
+        }
+        else
+        {
+            Memory.putLong(header + Block.PARENT_OFFSET, parent);
+        }
+        Memory.putLong(header + Block.ID_OFFSET, id);
+
+        if (null != ctor)
+        {
+            final int result;
+            final int[] inside = guard.enter();
+            try
+            {
+                result = ctor.construct(callback.of(header), ctorData);
+            }
+            catch (final Throwable ex)
+            {
+                abandon(header, ref);
+                throw ex;
+            }
+            finally
+            {
+                guard.leave(inside);
+            }
+            if (0 != result)
+            {
+                abandon(header, ref);
+                return 0;
+            }
+        }
+
+        table.insert(hash, header);
+        liveVariables++;
+        liveBytes += size;
+        return dataAddress(header);
+    }
+
+    private void abandon(final long header, final int ref)
+    {
+        // Never published: no reader can hold it, so it is reusable at once.
+        failedAllocs++;
+        if (ref >= 0)
+        {
+            table.removeRef(ref);
+        }
+        allocator.markFreed(header);
+        allocator.release(header);
+    }
+
+    private long duplicate(final long parent, final Object parentObject, final long id)
+    {
+        duplicateAllocs++;
+        if (LOGGER.isLoggable(System.Logger.Level.WARNING))
+        {
+            final String who = null == parentObject ? "0x" + Long.toHexString(parent) :
+                parentObject.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(parentObject));
+            LOGGER.log(System.Logger.Level.WARNING,
+                "Duplicate shadow variable <" + who + ", 0x" + Long.toHexString(id) + ">: alloc refused");
+        }
+        return 0;
+    }
+
+    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier)
+    {
+        final long header = table.headerAt(index);
+        table.removeAt(index);
+        liveVariables--;
+        liveBytes -= Block.size(header);
+
+        Throwable failure = earlier;
+        if (null != dtor)
+        {
+            final int[] inside = guard.enter();
+            try
+            {
+                dtor.destroy(callback.of(header));
+            }
+            catch (final Throwable ex)
+            {
+                if (null == failure)
+                {
+                    failure = ex;
+                }
+                else if (failure != ex)
+                {
+                    failure.addSuppressed(ex);
+                }
+            }
+            finally
+            {
+                guard.leave(inside);
+            }
+        }
+
+        final int flags = Block.flags(header);
+        allocator.markFreed(header);
+        if ((flags & Block.OBJECT) != 0)
+        {
+            table.removeRef((int)Block.parent(header));
+        }
+        retired.retire(header);
+        return failure;
+    }
+
+    /**
+     * Throw a destructor's exception as it is (unchecked) or wrapped (checked).
+     *
+     * @param failure the exception, or null for none.
+     */
+    public static void rethrow(final Throwable failure)
+    {
+        if (failure instanceof RuntimeException)
+        {
+            throw (RuntimeException)failure;
+        }
+        if (failure instanceof Error)
+        {
+            throw (Error)failure;
+        }
+        if (null != failure)
+        {
+            throw new IllegalStateException("shadow destructor failed", failure);
+        }
+    }
+
+    /** The flyweight handed to constructors and destructors; used under the lock only. */
+    private final class Callback implements ShadowVar
+    {
+        private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        private long header;
+
+        Callback of(final long header)
+        {
+            this.header = header;
+            buffer.wrap(dataAddress(header), Block.size(header));
+            return this;
+        }
+
+        @Override
+        public long parent()
+        {
+            return (Block.flags(header) & Block.OBJECT) != 0 ? 0 : Block.parent(header);
+        }
+
+        @Override
+        public Object parentObject()
+        {
+            return (Block.flags(header) & Block.OBJECT) != 0 ? table.ref((int)Block.parent(header)) : null;
+        }
+
+        @Override
+        public long id()
+        {
+            return Block.id(header);
+        }
+
+        @Override
+        public int size()
+        {
+            return Block.size(header);
+        }
+
+        @Override
+        public long address()
+        {
+            return dataAddress(header);
+        }
+
+        @Override
+        public MutableDirectBuffer data()
+        {
+            return buffer;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "ShadowVar{parent=" + (null != parentObject() ? parentObject() : "0x" + Long.toHexString(parent())) +
+                ", id=0x" + Long.toHexString(id()) + ", size=" + size() + "}";
+        }
+    }
+}
