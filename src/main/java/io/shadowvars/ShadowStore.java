@@ -526,6 +526,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         lockAllForWrite();
         try
         {
+            reclaimer.pruneTerminated();
             // Two advances release everything retired so far, unless a reader still holds it.
             for (final Segment segment : segments)
             {

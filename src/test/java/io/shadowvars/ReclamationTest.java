@@ -3,8 +3,13 @@ package io.shadowvars;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -204,5 +209,96 @@ class ReclamationTest extends NativeMemoryBaseline
         store.stats();
         assertEquals(0, store.stats().pendingFreeBytes());
         reader.close();
+    }
+
+    // ---- Rule 12: a reader whose thread terminated holds nothing back ------------------------------
+
+    private static List<String> captureWarnings(final Runnable body)
+    {
+        final List<String> messages = new ArrayList<>();
+        final Logger logger = Logger.getLogger("io.shadowvars");
+        final Handler handler = new Handler()
+        {
+            @Override
+            public void publish(final LogRecord record)
+            {
+                synchronized (messages)
+                {
+                    messages.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        logger.addHandler(handler);
+        try
+        {
+            body.run();
+        }
+        finally
+        {
+            logger.removeHandler(handler);
+        }
+        return messages;
+    }
+
+    private static void runAndJoin(final String name, final Runnable body) throws InterruptedException
+    {
+        final Thread thread = new Thread(body, name);
+        thread.start();
+        thread.join();
+    }
+
+    @Test
+    void shouldReleaseMemoryHeldByAReaderWhoseThreadDiedInsideASection() throws InterruptedException
+    {
+        final ShadowStore store = store(Reclamation.EPOCH);
+        final ShadowReader keeper = store.reader(); // a live reader outside any section: holds nothing
+        final long address = store.alloc(PARENT, 1, SIZE);
+        runAndJoin("dies-in-section", () ->
+        {
+            final ShadowReader reader = store.reader();
+            reader.enter();
+            assertEquals(address, store.get(PARENT, 1));
+            // the thread ends here, inside its section, without exit() or close()
+        });
+        final List<String> warnings = captureWarnings(() ->
+        {
+            assertTrue(store.free(PARENT, 1));
+            assertTrue(churn(store, 10).contains(address), "memory held by a dead reader was never reused");
+            assertEquals(0, store.stats().pendingFreeBytes());
+            store.stats();
+        });
+        final long matching = warnings.stream().filter(m -> m.contains("dies-in-section")).count();
+        assertEquals(1, matching, "one warning naming the thread: " + warnings);
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("inside a read section")), warnings.toString());
+        keeper.close();
+    }
+
+    @Test
+    void shouldReleaseTheHandleOfAQsbrReaderWhoseThreadDiedWithoutClosingIt() throws InterruptedException
+    {
+        final ShadowStore store = store(Reclamation.QSBR);
+        final ShadowReader keeper = store.reader();
+        runAndJoin("qsbr-never-closed", () -> store.reader().quiescent());
+        final long address = store.alloc(PARENT, 1, SIZE);
+        final List<String> warnings = captureWarnings(() ->
+        {
+            assertTrue(store.free(PARENT, 1));
+            keeper.quiescent();
+            store.stats();
+            keeper.quiescent();
+            assertEquals(0, store.stats().pendingFreeBytes(), "a dead QSBR reader held memory back");
+        });
+        assertEquals(1, warnings.stream().filter(m -> m.contains("qsbr-never-closed")).count(), warnings.toString());
+        keeper.close();
     }
 }

@@ -24,6 +24,7 @@ public final class ReaderHandle implements ShadowReader
     private final Thread owner;
     private boolean inSection;
     private boolean closed;
+    private boolean warned;
 
     ReaderHandle(
         final Reclaimer reclaimer,
@@ -43,6 +44,44 @@ public final class ReaderHandle implements ShadowReader
     long local()
     {
         return local.getAcquire();
+    }
+
+    /**
+     * Whether the owning thread has terminated (its section, if any, can never end). A thread's
+     * termination happens before another thread's {@code isAlive()} returning false, so all its
+     * reads are ordered before whatever the caller releases next.
+     */
+    boolean ownerTerminated()
+    {
+        return !owner.isAlive();
+    }
+
+    /**
+     * Claim the one warning about this handle's terminated owner.
+     *
+     * @return true the first time only.
+     */
+    synchronized boolean claimWarning()
+    {
+        if (warned)
+        {
+            return false;
+        }
+        warned = true;
+        return true;
+    }
+
+    /** The owning thread's name, for the warning when a terminated owner's handle is released. */
+    String ownerName()
+    {
+        return owner.getName();
+    }
+
+    /** Whether this handle's owner was in a read section when last seen (its slot is pinned). */
+    boolean pinned()
+    {
+        final long value = local.getAcquire();
+        return Reclamation.EPOCH == mode && (value & 1) != 0;
     }
 
     /** {@inheritDoc} */

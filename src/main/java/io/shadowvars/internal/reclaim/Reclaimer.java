@@ -45,6 +45,7 @@ import java.util.Arrays;
 public final class Reclaimer
 {
     private static final ReaderHandle[] NO_READERS = new ReaderHandle[0];
+    private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
     /** What the reclaimer needs of its store: every segment's lock, and their retired blocks. */
     public interface Writers
@@ -104,6 +105,7 @@ public final class Reclaimer
      */
     public ReaderHandle register()
     {
+        pruneTerminated();
         final ReaderHandle handle = new ReaderHandle(this, epoch, mode, checked,
             Reclamation.QSBR == mode ? epoch.getAcquire() : 0L);
         if (Reclamation.NONE != mode)
@@ -150,6 +152,55 @@ public final class Reclaimer
     }
 
     /**
+     * Drop the handles of readers whose thread has terminated (contract rule 12), logging each once.
+     * The caller holds every segment's lock. A terminated thread can neither be inside a section
+     * nor enter one, so nothing it read can still be in use.
+     */
+    public void pruneTerminated()
+    {
+        final ReaderHandle[] old = readers;
+        int alive = 0;
+        for (final ReaderHandle reader : old)
+        {
+            if (!reader.ownerTerminated())
+            {
+                alive++;
+            }
+        }
+        if (alive == old.length)
+        {
+            return;
+        }
+        final ReaderHandle[] kept = new ReaderHandle[alive];
+        int k = 0;
+        for (final ReaderHandle reader : old)
+        {
+            if (reader.ownerTerminated())
+            {
+                warnTerminated(reader);
+            }
+            else
+            {
+                kept[k++] = reader;
+            }
+        }
+        readers = kept;
+        if (0 == kept.length)
+        {
+            writers.releaseAllRetired();
+        }
+    }
+
+    private static void warnTerminated(final ReaderHandle reader)
+    {
+        if (reader.claimWarning() && LOGGER.isLoggable(System.Logger.Level.WARNING))
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "ShadowReader of terminated thread '" + reader.ownerName() +
+                "' released " + (reader.pinned() ? "(it died inside a read section)" : "(it was never closed)"));
+        }
+    }
+
+    /**
      * Whether a retired block must wait for a grace period: false with NONE or no reader.
      * Read under a segment lock (registration takes all of them).
      *
@@ -188,16 +239,16 @@ public final class Reclaimer
         for (final ReaderHandle reader : readers)
         {
             final long local = reader.local();
-            if (Reclamation.EPOCH == mode)
+            final boolean holdsBack = Reclamation.EPOCH == mode ? (local & 1) != 0 && (local >>> 1) != g : local != g;
+            // A reader whose thread died (in a section, or without quiescent()) holds nothing:
+            // it is skipped here and dropped, with its warning, at the next all-segment operation.
+            if (holdsBack)
             {
-                if ((local & 1) != 0 && (local >>> 1) != g)
+                if (!reader.ownerTerminated())
                 {
                     return false;
                 }
-            }
-            else if (local != g)
-            {
-                return false;
+                warnTerminated(reader);
             }
         }
         // Release: a reader that acquires g + 1 sees every unlink ordered before this advance.
