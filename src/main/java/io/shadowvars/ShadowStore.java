@@ -3,6 +3,7 @@ package io.shadowvars;
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.alloc.SizeClasses;
+import io.shadowvars.internal.reclaim.ReaderHandle;
 import io.shadowvars.internal.reclaim.Reclaimer;
 import io.shadowvars.internal.table.CallbackGuard;
 import io.shadowvars.internal.table.Segment;
@@ -65,6 +66,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     private final NativeArena arena;
     private final Reclaimer reclaimer;
     private final CallbackGuard guard;
+    private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
     private ShadowStore(
         final Builder builder,
@@ -580,13 +582,35 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /**
-     * Free all native memory. No destructor runs. Idempotent. Every other call afterwards throws
-     * {@link IllegalStateException}; the caller must make sure no other thread is using the store.
+     * How long {@link #close()} waits for readers that may still hold data: {@value} ms.
+     */
+    public static final long CLOSE_WAIT_MILLIS = 1_000;
+
+    /**
+     * Free all native memory. No destructor runs. Idempotent. Every other store call afterwards
+     * throws {@link IllegalStateException}.
+     *
+     * <p>Readers are waited for (contract rule 13): once the store is marked closed and its tables
+     * dropped (a {@code get} from then on throws), {@code close()} waits up to
+     * {@value #CLOSE_WAIT_MILLIS} ms until no reader can still hold data it found before: an EPOCH
+     * reader inside a section open at that moment, a QSBR reader until its next
+     * {@code quiescent()}; a reader whose thread has terminated holds nothing. If one still does
+     * after the bound, the native memory is left mapped (leaked, and logged as a warning) rather
+     * than unmapped under that reader. A {@code get} racing {@code close()} outside any read
+     * section is the caller's bug: it may throw {@link IllegalStateException} or read memory that
+     * is being unmapped.
+     *
+     * @throws IllegalStateException when called from inside a read section of the calling thread,
+     *                               or from inside a constructor or destructor.
      */
     @Override
     public void close()
     {
         guard.check();
+        if (reclaimer.callerInSection())
+        {
+            throw new IllegalStateException("close() inside a read section of the calling thread: exit() first");
+        }
         lockAll();
         try
         {
@@ -594,15 +618,27 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             {
                 return;
             }
+            // From here every writer, stats() and reader() throw, and get() finds no table.
             for (final Segment segment : segments)
             {
                 segment.closeLocked();
             }
-            arena.close();
         }
         finally
         {
             unlockAll();
+        }
+        final ReaderHandle holder =
+            reclaimer.awaitReadersForClose(CLOSE_WAIT_MILLIS * 1_000_000L);
+        if (null == holder)
+        {
+            arena.close();
+        }
+        else if (LOGGER.isLoggable(System.Logger.Level.WARNING))
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "ShadowStore.close(): a reader (" + holder +
+                ") still held data after " + CLOSE_WAIT_MILLIS + " ms; " + arena.reservedBytes() +
+                " bytes of native memory are left mapped (leaked) rather than unmapped under it");
         }
     }
 

@@ -25,6 +25,7 @@ public final class ReaderHandle implements ShadowReader
     private boolean inSection;
     private boolean closed;
     private boolean warned;
+    private volatile boolean closedFlag;
 
     ReaderHandle(
         final Reclaimer reclaimer,
@@ -69,6 +70,27 @@ public final class ReaderHandle implements ShadowReader
         }
         warned = true;
         return true;
+    }
+
+    /**
+     * Whether a thread owns this handle.
+     *
+     * @param thread the thread.
+     * @return true for the owner.
+     */
+    boolean ownedBy(final Thread thread)
+    {
+        return owner == thread;
+    }
+
+    /**
+     * Whether the handle was closed (racy read, for close()'s wait).
+     *
+     * @return true once closed.
+     */
+    boolean isClosed()
+    {
+        return closedFlag;
     }
 
     /** The owning thread's name, for the warning when a terminated owner's handle is released. */
@@ -164,8 +186,20 @@ public final class ReaderHandle implements ShadowReader
             throw new IllegalStateException("close() inside a read section");
         }
         closed = true;
+        closedFlag = true;
         inSection = false;
         reclaimer.unregister(this);
+    }
+
+    /**
+     * The owning thread, the mode and the state, for messages.
+     *
+     * @return a description.
+     */
+    @Override
+    public String toString()
+    {
+        return "ShadowReader{thread='" + owner.getName() + "', " + mode + (pinned() ? ", in a section" : "") + "}";
     }
 
     private void checkOwner(final String method)

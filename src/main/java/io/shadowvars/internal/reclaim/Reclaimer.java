@@ -5,6 +5,7 @@ import io.shadowvars.internal.PaddedLong;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The store-wide half of deferred reuse, the store's stand-in for RCU's grace periods: the global
@@ -219,6 +220,73 @@ public final class Reclaimer
     public long epoch()
     {
         return epoch.getAcquire();
+    }
+
+    /**
+     * Whether the calling thread is inside an EPOCH read section of this store.
+     *
+     * @return true when one of its handles is pinned.
+     */
+    public boolean callerInSection()
+    {
+        final Thread me = Thread.currentThread();
+        for (final ReaderHandle reader : readers)
+        {
+            if (reader.ownedBy(me) && reader.pinned())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For {@code close()}, after the tables were closed (no lookup can find anything any more):
+     * wait until no reader can still hold data found before, or until the bound passes. An EPOCH
+     * reader holds data while it stays in the section it was in (the epoch is advanced first, so
+     * a section entered afterwards is told apart); a QSBR reader until its next
+     * {@code quiescent()}; a reader whose thread terminated holds nothing.
+     *
+     * @param boundNanos how long to wait at most.
+     * @return the handle still holding data when the bound passed, or null when none does.
+     */
+    public ReaderHandle awaitReadersForClose(final long boundNanos)
+    {
+        if (Reclamation.NONE == mode)
+        {
+            return null;
+        }
+        final long g = epoch.getAcquire();
+        // Writers are all shut out (the store is marked closed under every lock): nobody races this.
+        epoch.setRelease(g + 1);
+        VarHandle.fullFence();
+        final long deadline = System.nanoTime() + boundNanos;
+        for (final ReaderHandle reader : readers)
+        {
+            int waits = 0;
+            while (true)
+            {
+                final long local = reader.local();
+                final boolean holds = Reclamation.EPOCH == mode ? (local & 1) != 0 && (local >>> 1) <= g : local <= g;
+                if (!holds || reader.ownerTerminated() || reader.isClosed())
+                {
+                    break;
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    return reader;
+                }
+                if (++waits < 100)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    LockSupport.parkNanos(50_000);
+                }
+            }
+        }
+        return null;
     }
 
     /**
