@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Control;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * A producer/consumer pipe over pooled buffers, the demo's pipeline cut to its table operations.
@@ -144,11 +145,32 @@ public class PipeBenchmark extends BenchmarkBase
         }
     }
 
+    /** The rings have one producer and one consumer: refuse {@code -tg} with more threads per side. */
+    static void checkOneThreadPerSide(final ThreadParams thread)
+    {
+        if (thread.getSubgroupThreadCount() != 1)
+        {
+            throw new IllegalStateException("the pipe is single-producer, single-consumer: run one thread per side, not " +
+                thread.getSubgroupThreadCount());
+        }
+    }
+
     /** The producer thread's sequence number. */
     @State(Scope.Thread)
     public static class Producer
     {
         long sequence;
+
+        /**
+         * Check that this thread is the group's only producer.
+         *
+         * @param thread this thread's place in the group.
+         */
+        @Setup(Level.Trial)
+        public void setUp(final ThreadParams thread)
+        {
+            checkOneThreadPerSide(thread);
+        }
 
         /** Start each iteration's sequence at 1: the ring was drained. */
         @Setup(Level.Iteration)
@@ -167,14 +189,17 @@ public class PipeBenchmark extends BenchmarkBase
         private PipeBenchmark shared;
 
         /**
-         * Register this thread as a reader (shadowvars).
+         * Check that this thread is the group's only consumer and register it as a reader
+         * (shadowvars).
          *
          * @param shared the group's table.
+         * @param thread this thread's place in the group.
          */
         @Setup(Level.Trial)
-        public void setUp(final PipeBenchmark shared)
+        public void setUp(final PipeBenchmark shared, final ThreadParams thread)
         {
             this.shared = shared;
+            checkOneThreadPerSide(thread);
             reader = shared.table.reader();
         }
 
