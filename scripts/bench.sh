@@ -3,8 +3,8 @@
 # runs every JMH benchmark (shadowvars beside each peer, one fork each, -prof gc for B/op), measures
 # bytes per variable at 1M (io.shadowvars.jmh.Footprint), and writes docs/benchmarks.md and
 # docs/benchmarks.png with the report tool.
-#   bash scripts/bench.sh            # the whole comparison, about 11 minutes on 2 cores
-#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 70 s
+#   bash scripts/bench.sh            # the whole comparison, about 12.5 minutes on 2 cores
+#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 100 s
 # JSON results stay in jmh/target/results/. Run nothing else meanwhile: this machine has 2 cores,
 # and two JMH runs at once clash on JMH's lock file.
 set -euo pipefail
@@ -30,6 +30,7 @@ if [ "$quick" = "1" ]; then
   run churn      '\.ChurnBenchmark\.'  -p impl=shadowvars,agrona
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
+  run writers    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml
   mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers only)"
 else
   java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" "$@"

@@ -5,6 +5,7 @@ import io.shadowvars.jmh.peers.AgronaSlabTable;
 import io.shadowvars.jmh.peers.ChmLongTable;
 import io.shadowvars.jmh.peers.ChmRecordTable;
 import io.shadowvars.jmh.peers.ChronicleMapTable;
+import io.shadowvars.jmh.peers.NbhmlLongTable;
 import io.shadowvars.jmh.peers.ObjectPeers;
 import io.shadowvars.jmh.peers.ShadowLongTable;
 import io.shadowvars.jmh.peers.ShadowObjectTable;
@@ -48,6 +49,30 @@ public final class Impls
                 return new ChronicleMapTable(capacity);
             default:
                 throw new IllegalArgumentException("unknown long-parent impl: " + impl);
+        }
+    }
+
+    /**
+     * A long-parent side table that several threads may write at once, for the concurrent writer
+     * benchmarks ({@code ChurnThreadsBenchmark}).
+     *
+     * @param impl     shadowvars (EPOCH), chm ({@code ConcurrentHashMap<Long, long[]>}, the same
+     *                 peer as chm-long) or nbhml (JCTools' {@code NonBlockingHashMapLong<long[]>}).
+     * @param capacity the most records it will hold.
+     * @return the table.
+     */
+    public static LongSideTable concurrentLongTable(final String impl, final int capacity)
+    {
+        switch (impl)
+        {
+            case "shadowvars":
+                return new ShadowLongTable(Reclamation.EPOCH, capacity);
+            case "chm":
+                return new ChmLongTable(capacity, Keys.ID);
+            case "nbhml":
+                return new NbhmlLongTable(capacity, Keys.ID);
+            default:
+                throw new IllegalArgumentException("unknown concurrent long-parent impl: " + impl);
         }
     }
 

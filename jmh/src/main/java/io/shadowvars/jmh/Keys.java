@@ -30,10 +30,24 @@ public final class Keys
      */
     public static long[] longParents(final int n)
     {
+        return longParents(n, 0);
+    }
+
+    /**
+     * Distinct 64-byte-aligned parent addresses (never dereferenced), from the {@code first}-th
+     * on: calls with disjoint ranges {@code [first, first + n)} give disjoint parents, so threads
+     * can each own theirs.
+     *
+     * @param n     how many.
+     * @param first index of the first one in the sequence {@link #longParents(int)} starts.
+     * @return parents, in allocation order.
+     */
+    public static long[] longParents(final int n, final long first)
+    {
         final long[] parents = new long[n];
         for (int i = 0; i < n; i++)
         {
-            parents[i] = BASE + 64L * i;
+            parents[i] = BASE + 64L * (first + i);
         }
         return parents;
     }

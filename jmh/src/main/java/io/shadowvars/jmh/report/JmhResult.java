@@ -31,6 +31,8 @@ import java.util.Map;
  * @param forks      forks the benchmark ran with.
  * @param jdkVersion JDK version, or an empty string.
  * @param vmName     VM name, or an empty string.
+ * @param source     the result file it was read from (one file is one JMH run), or an empty
+ *                   string when it was parsed on its own.
  */
 record JmhResult(
     String className,
@@ -42,7 +44,8 @@ record JmhResult(
     int threads,
     int forks,
     String jdkVersion,
-    String vmName)
+    String vmName,
+    String source)
 {
     /** The parameter that names the implementation. */
     static final String IMPL = "impl";
@@ -149,7 +152,7 @@ record JmhResult(
         {
             try
             {
-                results.add(parse(element.getAsJsonObject()));
+                results.add(parse(element.getAsJsonObject(), file.toAbsolutePath().normalize().toString()));
             }
             catch (final RuntimeException e)
             {
@@ -161,13 +164,26 @@ record JmhResult(
     }
 
     /**
-     * Turn one JSON object into a result.
+     * Turn one JSON object into a result that belongs to no file.
      *
      * @param json the object.
      * @return the result.
      * @throws IllegalStateException when a required field is missing.
      */
     static JmhResult parse(final JsonObject json)
+    {
+        return parse(json, "");
+    }
+
+    /**
+     * Turn one JSON object into a result.
+     *
+     * @param json   the object.
+     * @param source the file it was read from.
+     * @return the result.
+     * @throws IllegalStateException when a required field is missing.
+     */
+    static JmhResult parse(final JsonObject json, final String source)
     {
         final String benchmark = requiredString(json, "benchmark");
         final int lastDot = benchmark.lastIndexOf('.');
@@ -214,7 +230,8 @@ record JmhResult(
             (int) number(json.get("threads"), 1),
             (int) number(json.get("forks"), 0),
             string(json, "jdkVersion", ""),
-            string(json, "vmName", ""));
+            string(json, "vmName", ""),
+            source);
     }
 
     private static Metric metric(final JsonObject json)

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Writes the report as Markdown: title, environment, the ratio rule, the targets, the footprint
- * table and one table per benchmark.
+ * table and one table per benchmark, the time-per-operation tables first and then, in a section
+ * of their own, the throughput ones.
  */
 final class MarkdownReport
 {
@@ -16,6 +17,12 @@ final class MarkdownReport
         "starting with `shadowvars`) with the row it stands in. For time per operation (modes `avgt`, `ss`) " +
         "it is shadowvars ÷ that row; for throughput (`thrpt`) it is that row ÷ shadowvars; for the footprint " +
         "it is shadowvars bytes ÷ that row's bytes. So everywhere **ratio < 1 means shadowvars is better**.";
+
+    /** What the throughput section says before its tables. */
+    static final String THROUGHPUT_NOTE =
+        "Operations per microsecond (`ops/us`), higher is better; a benchmark run with several threads, or a " +
+        "`@Group` of them, counts the operations of all its threads, and a group's per-method columns split " +
+        "that total. The ratio is that row ÷ shadowvars, so below 1 still means shadowvars is better.";
 
     private MarkdownReport()
     {
@@ -80,7 +87,7 @@ final class MarkdownReport
         {
             md.append("## Chart\n\n");
             md.append("Time per operation of every `avgt` and `ss` table, one panel per table: shadowvars in blue, " +
-                "the peers in grey; lower is better.\n\n");
+                "the peers in grey; lower is better. Throughput tables are not drawn.\n\n");
             md.append("![Time per operation](").append(content.chartLink()).append(")\n\n");
         }
 
@@ -89,14 +96,31 @@ final class MarkdownReport
             footprint(md, content.footprint());
         }
 
-        md.append("## Results\n\n");
-        if (content.tables().isEmpty())
-        {
-            md.append("No results.\n");
-        }
+        final List<ResultTable> timed = new ArrayList<>();
+        final List<ResultTable> throughput = new ArrayList<>();
         for (final ResultTable table : content.tables())
         {
-            resultTable(md, table);
+            (table.higherIsBetter() ? throughput : timed).add(table);
+        }
+        if (content.tables().isEmpty())
+        {
+            md.append("## Results\n\nNo results.\n");
+        }
+        if (!timed.isEmpty())
+        {
+            md.append("## Results: time per operation\n\n");
+            for (final ResultTable table : timed)
+            {
+                resultTable(md, table);
+            }
+        }
+        if (!throughput.isEmpty())
+        {
+            md.append("## Results: throughput\n\n").append(THROUGHPUT_NOTE).append("\n\n");
+            for (final ResultTable table : throughput)
+            {
+                resultTable(md, table);
+            }
         }
         return md.toString();
     }

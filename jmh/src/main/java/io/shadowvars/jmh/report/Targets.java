@@ -28,10 +28,17 @@ final class Targets
             "ChurnBenchmark", "churn", "size=1000000", "agrona", 1.0),
         zeroAllocation("0 B/op for get, getOrAlloc, alloc and free in steady state",
             Set.of("GetHitLongBenchmark", "GetHitObjectBenchmark", "GetMissBenchmark",
-                "GetOrAllocHitBenchmark", "ChurnBenchmark", "ChurnObjectBenchmark"), 1.0),
+                "GetOrAllocHitBenchmark", "ChurnBenchmark", "ChurnObjectBenchmark",
+                "ChurnThreadsBenchmark", "PipeBenchmark"), 1.0),
         footprint("≤ 40 bytes per 16-byte variable at 1M", "shadowvars", 40.0),
         readerScaling("two readers ≥ 1.8× one reader while a writer churns",
-            "ReadersUnderChurnBenchmark", "oneReader", "twoReaders", "read", 1.8));
+            "ReadersUnderChurnBenchmark", "oneReader", "twoReaders", "read", 1.8),
+        scaling("2-thread churn ≥ 1.6× 1-thread churn (shadowvars)",
+            "ChurnThreadsBenchmark", "churn1", "churn2", 1.6),
+        versusBestPeer("2-thread churn ≥ 1.5× the better peer's 2-thread churn",
+            "ChurnThreadsBenchmark", "churn2", 1.5),
+        versusBestPeer("pipe ≥ 1.0× the faster peer's pipe",
+            "PipeBenchmark", "pipe", 1.0));
 
     private Targets()
     {
@@ -322,6 +329,176 @@ final class Targets
             final String several = matched > 1 ? "; worst of " + matched : "";
             return new Outcome(Numbers.sig3(worst) + "× (" + detail + several + ")", Verdict.of(worst >= limit));
         });
+    }
+
+    /**
+     * A thread scaling target: in one benchmark class, the primary library row of method
+     * {@code many} (run with more threads) must be at least {@code limit} times as fast as the
+     * same implementation's row of method {@code one}, at the same mode and parameters and from
+     * the same run (result file). Speed is the primary score for throughput and its inverse for
+     * time per operation. When several parameter sets match, the worst counts.
+     *
+     * @param text        the target text.
+     * @param simpleClass the benchmark class's simple name.
+     * @param one         the method run with fewer threads.
+     * @param many        the method run with more threads.
+     * @param limit       the smallest speed-up that meets the target.
+     * @return the target.
+     */
+    static Target scaling(
+        final String text,
+        final String simpleClass,
+        final String one,
+        final String many,
+        final double limit)
+    {
+        return new Target(text, (tables, footprint) ->
+        {
+            double worst = Double.NaN;
+            String detail = null;
+            int matched = 0;
+            int otherRuns = 0;
+            for (final ResultTable manyTable : tables)
+            {
+                if (!manyTable.className().equals(simpleClass) || !manyTable.method().equals(many))
+                {
+                    continue;
+                }
+                final JmhResult manyRow = manyTable.primary();
+                final ResultTable oneTable = sameParams(tables, manyTable, one);
+                final JmhResult oneRow = manyRow == null || oneTable == null ? null : oneTable.row(manyRow.impl());
+                if (oneRow == null)
+                {
+                    continue;
+                }
+                if (!oneRow.source().equals(manyRow.source()))
+                {
+                    otherRuns++;
+                    continue;
+                }
+                matched++;
+                final double speedUp = speed(manyTable, manyRow) / speed(oneTable, oneRow);
+                if (Double.isNaN(worst) || speedUp < worst)
+                {
+                    worst = speedUp;
+                    final String unit = manyRow.primary().unit();
+                    detail = manyRow.impl() + " " + many + " " + Numbers.score(manyRow.primary().score(), unit) +
+                        " vs " + one + " " + Numbers.score(oneRow.primary().score(), unit) + " " + unit;
+                }
+            }
+            if (matched == 0)
+            {
+                return Outcome.notMeasured("no " + simpleClass + " " + one + "/" + many + " pair for shadowvars" +
+                    (otherRuns > 0 ? " from one run (" + rows(otherRuns) + " paired across result files)" : ""));
+            }
+            final String several = matched > 1 ? "; worst of " + matched : "";
+            return new Outcome(Numbers.sig3(worst) + "× (" + detail + several + ")", Verdict.of(worst >= limit));
+        });
+    }
+
+    /**
+     * A target against the best peer: in the tables of one benchmark method, the primary library
+     * row must be at least {@code limit} times as fast as the fastest peer row of the same run
+     * (result file); speed is the primary score for throughput and its inverse for time per
+     * operation, so the speed-up is the inverse of the report's ratio. Peer rows from other runs
+     * are left out. When several parameter sets match, the worst counts.
+     *
+     * @param text        the target text.
+     * @param simpleClass the benchmark class's simple name.
+     * @param method      the benchmark method or group.
+     * @param limit       the smallest speed-up over the best peer that meets the target.
+     * @return the target.
+     */
+    static Target versusBestPeer(
+        final String text,
+        final String simpleClass,
+        final String method,
+        final double limit)
+    {
+        return new Target(text, (tables, footprint) ->
+        {
+            double worst = Double.NaN;
+            String detail = null;
+            int matched = 0;
+            int otherRuns = 0;
+            for (final ResultTable table : tables)
+            {
+                if (!table.className().equals(simpleClass) || !table.method().equals(method))
+                {
+                    continue;
+                }
+                final JmhResult library = table.primary();
+                if (library == null)
+                {
+                    continue;
+                }
+                JmhResult best = null;
+                for (final JmhResult row : table.rows())
+                {
+                    if (row.isLibrary())
+                    {
+                        continue;
+                    }
+                    if (!row.source().equals(library.source()))
+                    {
+                        otherRuns++;
+                        continue;
+                    }
+                    if (best == null || speed(table, row) > speed(table, best))
+                    {
+                        best = row;
+                    }
+                }
+                if (best == null)
+                {
+                    continue;
+                }
+                matched++;
+                final double speedUp = speed(table, library) / speed(table, best);
+                if (Double.isNaN(worst) || speedUp < worst)
+                {
+                    worst = speedUp;
+                    final String unit = library.primary().unit();
+                    detail = library.impl() + " " + Numbers.score(library.primary().score(), unit) + " vs " +
+                        best.impl() + " " + Numbers.score(best.primary().score(), unit) + " " + unit;
+                }
+            }
+            final String ignored = otherRuns > 0 ? rows(otherRuns) + " from other runs left out" : "";
+            if (matched == 0)
+            {
+                return Outcome.notMeasured("no " + simpleClass + "." + method + " rows for shadowvars and a peer of the same run" +
+                    (ignored.isEmpty() ? "" : " (" + ignored + ")"));
+            }
+            final String several = matched > 1 ? "; worst of " + matched + " tables" : "";
+            final String left = ignored.isEmpty() ? "" : "; " + ignored;
+            return new Outcome(Numbers.sig3(worst) + "× (" + detail + several + left + ")", Verdict.of(worst >= limit));
+        });
+    }
+
+    /**
+     * How fast a row is, bigger is better: its score for throughput, the inverse for time per
+     * operation.
+     */
+    private static double speed(final ResultTable table, final JmhResult row)
+    {
+        final double score = row.primary().score();
+        return table.higherIsBetter() ? score : 1 / score;
+    }
+
+    /** The table of {@code method} in the same class with the same mode and parameters as {@code other}. */
+    private static ResultTable sameParams(final List<ResultTable> tables, final ResultTable other, final String method)
+    {
+        for (final ResultTable table : tables)
+        {
+            if (table.className().equals(other.className()) &&
+                table.method().equals(method) &&
+                table.mode().equals(other.mode()) &&
+                table.params().equals(other.params()))
+            {
+                return table;
+            }
+        }
+        return null;
     }
 
     private static String rows(final int count)

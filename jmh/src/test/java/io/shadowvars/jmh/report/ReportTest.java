@@ -252,6 +252,86 @@ class ReportTest
     }
 
     @Test
+    void writerTargetsCompareRowsOfOneRunInAThroughputSection() throws IOException
+    {
+        final Path results = write("writers.json", "[" + String.join(",", List.of(
+            avgt("GetHitLongBenchmark.get", "shadowvars", "1000", "5.0", "0.1", Double.NaN),
+            thrpt("ChurnThreadsBenchmark.churn1", "shadowvars", 1, 1.0, 0.01),
+            thrpt("ChurnThreadsBenchmark.churn1", "chm", 1, 0.9, 120.0),
+            thrpt("ChurnThreadsBenchmark.churn2", "nbhml", 2, 1.1, 32.0),
+            thrpt("ChurnThreadsBenchmark.churn2", "shadowvars", 2, 1.7, 0.02),
+            thrpt("ChurnThreadsBenchmark.churn2", "chm", 2, 1.0, 130.0),
+            pipe("shadowvars", 3.0, 0.5),
+            pipe("chm", 3.5, 250.0),
+            pipe("nbhml", 2.0, 90.0))) + "]");
+        final Path md = dir.resolve("writers.md");
+
+        assertEquals(0, runReport("--out-md", md.toString(), "--out-png", dir.resolve("writers.png").toString(),
+            results.toString()), err);
+        final String text = Files.readString(md);
+        final List<String> lines = text.lines().toList();
+
+        // 1.7 / 1.0 = 1.70 >= 1.6; 1.7 / 1.1 (nbhml, the faster peer) = 1.55 >= 1.5; 3.0 / 3.5 = 0.857 < 1.0.
+        assertTarget(lines, "2-thread churn ≥ 1.6× 1-thread churn (shadowvars)",
+            "1.70× (shadowvars churn2 1.70 vs churn1 1.00 ops/us)", "met");
+        assertTarget(lines, "2-thread churn ≥ 1.5× the better peer's 2-thread churn",
+            "1.55× (shadowvars 1.70 vs nbhml 1.10 ops/us)", "met");
+        assertTarget(lines, "pipe ≥ 1.0× the faster peer's pipe",
+            "0.857× (shadowvars 3.00 vs chm 3.50 ops/us)", "missed");
+        // The new classes' shadowvars rows count for the allocation target: the pipe's 0.5 B/op is the worst.
+        assertTarget(lines, "0 B/op for get, getOrAlloc, alloc and free in steady state",
+            "worst 0.500 B/op (PipeBenchmark.pipe, shadowvars; 3 rows measured; 1 row without gc data)", "met");
+
+        // Throughput tables in a section of their own, after the time-per-operation ones, with
+        // their threads, the group's per-method columns, and ratio = row / shadowvars.
+        final int timeSection = text.indexOf("## Results: time per operation\n");
+        final int throughputSection = text.indexOf("## Results: throughput\n");
+        assertTrue(timeSection >= 0 && throughputSection > timeSection, text);
+        assertTrue(text.indexOf("### GetHitLongBenchmark.get · size=1000") < throughputSection, text);
+        assertTrue(text.indexOf("### ChurnThreadsBenchmark.churn2\n") > throughputSection, text);
+        assertTrue(text.contains(MarkdownReport.THROUGHPUT_NOTE), text);
+        final String churn2 = section(text, "### ChurnThreadsBenchmark.churn2");
+        assertTrue(churn2.contains("Mode `thrpt` (throughput, higher is better), 2 threads, 1 fork."), churn2);
+        assertRowsInOrder(churn2, List.of(
+            "| shadowvars | 1.70 ± 0.10 | ops/us | 0.020 | 1.00 |",
+            "| nbhml | 1.10 ± 0.10 | ops/us | 32.0 | 0.647 |",
+            "| chm | 1.00 ± 0.10 | ops/us | 130 | 0.588 |"));
+        final String pipe = section(text, "### PipeBenchmark.pipe");
+        assertTrue(pipe.contains("| impl | score ± error | unit | consumer (ops/us) | producer (ops/us) | B/op | ratio |"), pipe);
+        assertRowsInOrder(pipe, List.of(
+            "| shadowvars | 3.00 ± 0.10 | ops/us | 1.50 | 1.50 | 0.500 | 1.00 |",
+            "| chm | 3.50 ± 0.10 | ops/us | 1.75 | 1.75 | 250 | 1.17 |",
+            "| nbhml | 2.00 ± 0.10 | ops/us | 1.00 | 1.00 | 90.0 | 0.667 |"));
+    }
+
+    @Test
+    void writerTargetsDoNotPairRowsOfDifferentRuns() throws IOException
+    {
+        // churn1 in one file, churn2 in another: no scaling. The faster peer's pipe row comes from
+        // another run, so the pipe is compared with the slower peer of the same run only.
+        final Path first = write("first.json", "[" + String.join(",", List.of(
+            thrpt("ChurnThreadsBenchmark.churn1", "shadowvars", 1, 1.0, 0.01),
+            pipe("shadowvars", 3.0, 0.5),
+            pipe("nbhml", 2.0, 90.0))) + "]");
+        final Path second = write("second.json", "[" + String.join(",", List.of(
+            thrpt("ChurnThreadsBenchmark.churn2", "shadowvars", 2, 1.7, 0.02),
+            pipe("chm", 3.5, 250.0))) + "]");
+        final Path md = dir.resolve("runs.md");
+
+        assertEquals(0, runReport("--out-md", md.toString(), "--out-png", dir.resolve("runs.png").toString(),
+            first.toString(), second.toString()), err);
+        final List<String> lines = Files.readString(md).lines().toList();
+
+        assertTarget(lines, "2-thread churn ≥ 1.6× 1-thread churn (shadowvars)",
+            "no ChurnThreadsBenchmark churn1/churn2 pair for shadowvars from one run (1 row paired across result files)",
+            "not measured");
+        assertTarget(lines, "2-thread churn ≥ 1.5× the better peer's 2-thread churn",
+            "no ChurnThreadsBenchmark.churn2 rows for shadowvars and a peer of the same run", "not measured");
+        assertTarget(lines, "pipe ≥ 1.0× the faster peer's pipe",
+            "1.50× (shadowvars 3.00 vs nbhml 2.00 ops/us; 1 row from other runs left out)", "met");
+    }
+
+    @Test
     void laterDuplicateWinsWithWarning() throws IOException
     {
         final Path first = write("a.json", "[" + avgt("GetHitLongBenchmark.get", "agrona", "1000", "4.0", "0.1", Double.NaN) +
@@ -406,6 +486,41 @@ class ReportTest
                "churn": {"score": %s, "scoreError": %s, "scoreUnit": "ops/us"},
                "read": {"score": %s, "scoreError": %s, "scoreUnit": "ops/us"}}}
             """, method, impl, score, error, churn, churnError, read, readError);
+    }
+
+    /**
+     * One thrpt result of a benchmark whose only parameter is {@code impl}, with its thread count
+     * and {@code -prof gc}'s allocation per operation (NaN: no gc data).
+     */
+    private static String thrpt(
+        final String benchmark,
+        final String impl,
+        final int threads,
+        final double score,
+        final double allocNorm)
+    {
+        final String gc = Double.isNaN(allocNorm) ? "" : String.format(Locale.ROOT,
+            "\"gc.alloc.rate.norm\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"B/op\"}", allocNorm);
+        return String.format(Locale.ROOT, """
+            {"benchmark": "io.shadowvars.jmh.%s", "mode": "thrpt", "threads": %d, "forks": 1,
+             "params": {"impl": "%s"},
+             "primaryMetric": {"score": %s, "scoreError": 0.1, "scoreUnit": "ops/us"},
+             "secondaryMetrics": {%s}}
+            """, benchmark, threads, impl, score, gc);
+    }
+
+    /** One PipeBenchmark.pipe group result: the producer and the consumer each move half the score. */
+    private static String pipe(final String impl, final double score, final double allocNorm)
+    {
+        return String.format(Locale.ROOT, """
+            {"benchmark": "io.shadowvars.jmh.PipeBenchmark.pipe", "mode": "thrpt", "threads": 2, "forks": 1,
+             "params": {"impl": "%s"},
+             "primaryMetric": {"score": %s, "scoreError": 0.1, "scoreUnit": "ops/us"},
+             "secondaryMetrics": {
+               "consumer": {"score": %s, "scoreError": "NaN", "scoreUnit": "ops/us"},
+               "gc.alloc.rate.norm": {"score": %s, "scoreError": "NaN", "scoreUnit": "B/op"},
+               "producer": {"score": %s, "scoreError": "NaN", "scoreUnit": "ops/us"}}}
+            """, impl, score, score / 2, allocNorm, score / 2);
     }
 
     /** One result with only the fields the report reads, in any mode and unit. */
