@@ -7,6 +7,7 @@ module io.shadowvars
     requires transitive org.agrona;
     requires chronicle.bytes;
     requires chronicle.core;
+    requires jdk.jfr;
 
     exports io.shadowvars;
 }

@@ -2,6 +2,7 @@ package io.shadowvars.internal.alloc;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
+import io.shadowvars.internal.jfr.SlabEvent;
 
 import java.lang.invoke.VarHandle;
 
@@ -302,6 +303,8 @@ public final class SlabAllocator
                 slabBytes = (int)Math.max(FIRST_SLAB_MIN, Math.min(SLAB_MAX, stride * 8));
             }
             slabBytes = (int)Math.max(slabBytes, stride);
+            final SlabEvent event = new SlabEvent();
+            event.begin();
             next = arena.newSlab(slabBytes);
             while (next == 0)
             {
@@ -309,10 +312,24 @@ public final class SlabAllocator
                 final int smaller = (int)Math.max(Math.max(FIRST_SLAB_MIN, stride), slabBytes >>> 1);
                 if (smaller == slabBytes)
                 {
+                    if (event.shouldCommit())
+                    {
+                        event.bytes = slabBytes;
+                        event.stride = (int)stride;
+                        event.refused = true;
+                        event.commit();
+                    }
                     return 0;
                 }
                 slabBytes = smaller;
                 next = arena.newSlab(slabBytes);
+            }
+            event.end();
+            if (event.shouldCommit())
+            {
+                event.bytes = slabBytes;
+                event.stride = (int)stride;
+                event.commit();
             }
             bumpEnd[cls] = next + slabBytes;
             nextSlabBytes[cls] = Math.min(SLAB_MAX, slabBytes * 2);

@@ -2,6 +2,7 @@ package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.Reclamation;
 import io.shadowvars.internal.PaddedLong;
+import io.shadowvars.internal.jfr.ReclamationStalledEvent;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -64,8 +65,14 @@ public final class Reclaimer
     private final Reclamation mode;
     private final boolean checked;
     private final PaddedLong epoch = new PaddedLong(0);
+    /** How long the epoch may stand still, with memory pending, before a stall event is recorded. */
+    static final long STALL_REPORT_NANOS = 10_000_000L;
+
     private volatile ReaderHandle[] readers = NO_READERS;
     private Writers writers;
+    // Racy by design (any writer may update them): they only decide when a JFR event is due.
+    private volatile long lastAdvanceNanos = System.nanoTime();
+    private volatile long stallReportedAt = -1;
 
     /**
      * Create a reclaimer.
@@ -192,6 +199,26 @@ public final class Reclaimer
         }
     }
 
+    /**
+     * Record a JFR event, once per epoch, when a reader has kept the epoch at {@code g} for longer
+     * than {@value #STALL_REPORT_NANOS} ns. Costs a clock read only when an advance fails.
+     */
+    private void stalledBy(final ReaderHandle reader, final long g)
+    {
+        final long stalled = System.nanoTime() - lastAdvanceNanos;
+        if (stalled > STALL_REPORT_NANOS && stallReportedAt != g)
+        {
+            stallReportedAt = g;
+            final ReclamationStalledEvent event = new ReclamationStalledEvent();
+            if (event.shouldCommit())
+            {
+                event.readerThread = reader.ownerName();
+                event.stalledNanos = stalled;
+                event.commit();
+            }
+        }
+    }
+
     private static void warnTerminated(final ReaderHandle reader)
     {
         if (reader.claimWarning() && LOGGER.isLoggable(System.Logger.Level.WARNING))
@@ -314,12 +341,18 @@ public final class Reclaimer
             {
                 if (!reader.ownerTerminated())
                 {
+                    stalledBy(reader, g);
                     return false;
                 }
                 warnTerminated(reader);
             }
         }
         // Release: a reader that acquires g + 1 sees every unlink ordered before this advance.
-        return epoch.compareAndSet(g, g + 1);
+        if (epoch.compareAndSet(g, g + 1))
+        {
+            lastAdvanceNanos = System.nanoTime();
+            return true;
+        }
+        return false;
     }
 }

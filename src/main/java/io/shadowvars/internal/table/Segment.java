@@ -9,6 +9,7 @@ import io.shadowvars.internal.WriteLock;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.alloc.SlabAllocator;
+import io.shadowvars.internal.jfr.DestructorFailedEvent;
 import io.shadowvars.internal.reclaim.Reclaimer;
 import io.shadowvars.internal.reclaim.RetireList;
 import org.agrona.MutableDirectBuffer;
@@ -534,6 +535,14 @@ public final class Segment extends SegmentPadRhs
             }
             catch (final Throwable ex)
             {
+                final DestructorFailedEvent event = new DestructorFailedEvent();
+                if (event.shouldCommit())
+                {
+                    event.id = Block.id(header);
+                    event.exception = ex.getClass().getName();
+                    event.message = ex.getMessage();
+                    event.commit();
+                }
                 if (null == failure)
                 {
                     failure = ex;

@@ -3,6 +3,7 @@ package io.shadowvars.internal.table;
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.PaddedLong;
 import io.shadowvars.internal.alloc.NativeArena;
+import io.shadowvars.internal.jfr.TableGrowthEvent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -477,6 +478,8 @@ public final class ShadowTable extends TableWriteFields
     private boolean grow()
     {
         final long[] old = slots;
+        final TableGrowthEvent timing = new TableGrowthEvent();
+        timing.begin();
         if (old.length >= MAX_CAPACITY)
         {
             return size < old.length - 1;
@@ -508,6 +511,14 @@ public final class ShadowTable extends TableWriteFields
         version.setRelease(v + 2);
         allocator.unreserve(old.length * 8L);
         resizeThreshold = threshold(capacity);
+        timing.end();
+        if (timing.shouldCommit())
+        {
+            timing.oldCapacity = old.length;
+            timing.newCapacity = capacity;
+            timing.entries = size;
+            timing.commit();
+        }
         return true;
     }
 
