@@ -562,6 +562,46 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /**
+     * Fill a holder with the store's counters without taking any lock and without allocating:
+     * each segment's counters are read as they stand while writers go on, so the figures are not
+     * one consistent snapshot (use {@link #stats()} for that) and pending memory is not released
+     * first. Safe from any thread at any time, also from inside a constructor or destructor.
+     *
+     * @param into the holder to fill.
+     * @return {@code into}.
+     * @throws NullPointerException  when into is null.
+     * @throws IllegalStateException after {@link #close()}.
+     */
+    public ShadowCounters readCounters(final ShadowCounters into)
+    {
+        Objects.requireNonNull(into, "into");
+        if (segments[0].isClosedOpaque())
+        {
+            throw new IllegalStateException("ShadowStore is closed");
+        }
+        long live = 0;
+        long bytes = 0;
+        long pending = 0;
+        long duplicates = 0;
+        long failed = 0;
+        for (final Segment segment : segments)
+        {
+            live += segment.liveVariables();
+            bytes += segment.liveBytes();
+            pending += segment.pendingBytes();
+            duplicates += segment.duplicateAllocs();
+            failed += segment.failedAllocs();
+        }
+        into.liveVariables = live;
+        into.liveBytes = bytes;
+        into.pendingFreeBytes = pending;
+        into.duplicateAllocs = duplicates;
+        into.failedAllocs = failed;
+        into.reservedBytes = arena.reservedBytes();
+        return into;
+    }
+
+    /**
      * The reclamation mode this store was built with.
      *
      * @return the mode.

@@ -32,6 +32,20 @@ public final class RetireList
     /** Retirements between seals. A seal costs a full fence; an advance a read of every reader. */
     static final int COLLECT_EVERY = 32;
 
+    private static final VarHandle PENDING;
+
+    static
+    {
+        try
+        {
+            PENDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(RetireList.class, "pendingBytes", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final Reclaimer reclaimer;
     private final SlabAllocator allocator;
     private final long[] bagHead = new long[3];
@@ -144,6 +158,16 @@ public final class RetireList
     public long pendingBytes()
     {
         return pendingBytes;
+    }
+
+    /**
+     * Bytes retired and not yet released, read without the segment's lock.
+     *
+     * @return the pending bytes as some value they had.
+     */
+    public long pendingBytesOpaque()
+    {
+        return (long)PENDING.getOpaque(this);
     }
 
     /**

@@ -30,7 +30,31 @@ abstract class SegmentPadLhs
 /** What the segment's writers write on every operation: off the lines of any other segment. */
 abstract class SegmentCounters extends SegmentPadLhs
 {
-    // Guarded by the segment's lock.
+    static final java.lang.invoke.VarHandle LIVE_VARIABLES;
+    static final java.lang.invoke.VarHandle LIVE_BYTES;
+    static final java.lang.invoke.VarHandle DUPLICATE_ALLOCS;
+    static final java.lang.invoke.VarHandle FAILED_ALLOCS;
+    static final java.lang.invoke.VarHandle CLOSED;
+
+    static
+    {
+        try
+        {
+            final java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            LIVE_VARIABLES = lookup.findVarHandle(SegmentCounters.class, "liveVariables", long.class);
+            LIVE_BYTES = lookup.findVarHandle(SegmentCounters.class, "liveBytes", long.class);
+            DUPLICATE_ALLOCS = lookup.findVarHandle(SegmentCounters.class, "duplicateAllocs", long.class);
+            FAILED_ALLOCS = lookup.findVarHandle(SegmentCounters.class, "failedAllocs", long.class);
+            CLOSED = lookup.findVarHandle(SegmentCounters.class, "closed", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    // Written under the segment's lock (plain: the lock orders them for its holders); read with
+    // opaque semantics by readCounters() without the lock, which sees each as some value it had.
     boolean closed;
     long liveVariables;
     long liveBytes;
@@ -352,53 +376,63 @@ public final class Segment extends SegmentPadRhs
     }
 
     /**
-     * Live variables in this segment (under the lock, or approximate).
+     * Whether the store was closed, read without the lock.
+     *
+     * @return true after close (eventually).
+     */
+    public boolean isClosedOpaque()
+    {
+        return (boolean)CLOSED.getOpaque(this);
+    }
+
+    /**
+     * Live variables in this segment (exact under the lock; without it, an atomic read of a value it had).
      *
      * @return the count.
      */
     public long liveVariables()
     {
-        return liveVariables;
+        return (long)LIVE_VARIABLES.getOpaque(this);
     }
 
     /**
-     * Bytes asked for by this segment's live variables (under the lock, or approximate).
+     * Bytes asked for by this segment's live variables (exact under the lock; without it, an atomic read of a value it had).
      *
      * @return the bytes.
      */
     public long liveBytes()
     {
-        return liveBytes;
+        return (long)LIVE_BYTES.getOpaque(this);
     }
 
     /**
-     * Bytes retired in this segment and not yet reusable (under the lock, or approximate).
+     * Bytes retired in this segment and not yet reusable (exact under the lock; without it, an atomic read of a value it had).
      *
      * @return the bytes.
      */
     public long pendingBytes()
     {
-        return retired.pendingBytes();
+        return retired.pendingBytesOpaque();
     }
 
     /**
-     * alloc calls refused as duplicates (under the lock, or approximate).
+     * alloc calls refused as duplicates (exact under the lock; without it, an atomic read of a value it had).
      *
      * @return the count.
      */
     public long duplicateAllocs()
     {
-        return duplicateAllocs;
+        return (long)DUPLICATE_ALLOCS.getOpaque(this);
     }
 
     /**
-     * Allocations refused by the memory cap or a constructor (under the lock, or approximate).
+     * Allocations refused by the memory cap or a constructor (exact under the lock; without it, an atomic read of a value it had).
      *
      * @return the count.
      */
     public long failedAllocs()
     {
-        return failedAllocs;
+        return (long)FAILED_ALLOCS.getOpaque(this);
     }
 
     /**
