@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.UnsafeApi;
 import org.jctools.maps.NonBlockingHashMapLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +39,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * of the producer's and the consumer's rates, twice the buffers per microsecond. A side that
  * cannot move a buffer (pool empty or ring full; ring empty) spins with {@code onSpinWait} until
  * it can, or until JMH ends the measurement ({@link Control#stopMeasurement}), when it gives up
- * without having taken anything. A buffer is therefore always in the pool, or in the ring with
+ * without having taken anything (after a short park: see {@link #GIVE_UP_NANOS}). A buffer is therefore always in the pool, or in the ring with
  * its metadata attached; between iterations the ring is drained (metadata freed, buffers back in
  * the pool) and the counts are checked, and at the end every buffer must be back in the pool
  * exactly once with no metadata left, or the teardown throws.
@@ -59,6 +60,13 @@ public class PipeBenchmark extends BenchmarkBase
     static final int IN_FLIGHT = 1024;
     /** Bytes of metadata per buffer. */
     static final int META_SIZE = 64;
+    /**
+     * How long a side that gives up waits before it returns. After the measurement JMH keeps
+     * calling both methods until every thread is done, and {@code -prof gc} divides the
+     * iteration's allocation by all those calls: give-ups must not be free operations, or a
+     * few milliseconds of them would dilute the bytes per operation.
+     */
+    static final long GIVE_UP_NANOS = 50_000;
 
     /** shadowvars (EPOCH), chm or nbhml. */
     @Param({"shadowvars", "chm", "nbhml"})
@@ -246,6 +254,7 @@ public class PipeBenchmark extends BenchmarkBase
         {
             if (control.stopMeasurement)
             {
+                LockSupport.parkNanos(GIVE_UP_NANOS);
                 return 0;
             }
             Thread.onSpinWait();
@@ -279,6 +288,7 @@ public class PipeBenchmark extends BenchmarkBase
         {
             if (control.stopMeasurement)
             {
+                LockSupport.parkNanos(GIVE_UP_NANOS);
                 return 0;
             }
             Thread.onSpinWait();
