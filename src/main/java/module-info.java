@@ -6,7 +6,7 @@
 module io.shadowvars
 {
     requires transitive org.agrona;
-    requires chronicle.bytes;
+    requires transitive chronicle.bytes;
     requires chronicle.core;
     requires static io.netty.buffer;
 
