@@ -168,93 +168,48 @@ public final class Soak
         round.nativeBefore = nativeUsed();
 
         final List<ShadowStore> stores = new ArrayList<>();
-        final List<WeakReference<Object>> dropped = new ArrayList<>();
-        boolean finished = false;
+        final List<Thread> running = new ArrayList<>();
+        final int threads = config.threads;
+        final SoakWorker[] workers = new SoakWorker[threads];
+        ShadowStore epoch = null;
+        ShadowStore qsbr = null;
+        SharedRace epochRace = null;
+        SharedRace qsbrRace = null;
         try
         {
-            final ShadowStore epoch = store(stores, Reclamation.EPOCH, checked, alignment);
-            final ShadowStore qsbr = store(stores, Reclamation.QSBR, checked, alignment);
-            final SharedRace epochRace = new SharedRace(RACE_CAPACITY);
-            final SharedRace qsbrRace = new SharedRace(RACE_CAPACITY);
-            final int threads = config.threads;
+            epoch = store(stores, Reclamation.EPOCH, checked, alignment);
+            qsbr = store(stores, Reclamation.QSBR, checked, alignment);
+            epochRace = new SharedRace(RACE_CAPACITY);
+            qsbrRace = new SharedRace(RACE_CAPACITY);
             final CyclicBarrier start = new CyclicBarrier(threads + 1);
-            final SoakWorker[] workers = new SoakWorker[threads];
-            final Thread[] running = new Thread[threads];
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
             for (int t = 0; t < threads; t++)
             {
                 final ShadowStore none = store(stores, Reclamation.NONE, checked, alignment);
                 workers[t] = new SoakWorker(t, threads, name, log, start, deadline,
                     config.seed * 31 + number * 1_000_003L + t, epoch, epochRace, qsbr, qsbrRace, none);
-                running[t] = new Thread(workers[t], "soak-" + (number + 1) + "-" + t);
-                running[t].start();
+                final Thread thread = new Thread(workers[t], "soak-" + (number + 1) + "-" + t);
+                running.add(thread);
+                thread.start();
             }
             start.await(1, TimeUnit.MINUTES);
             final long begin = System.nanoTime();
             sampleUntilDone(running, deadline, epoch, qsbr, round);
             round.nanos = Math.min(System.nanoTime(), deadline) - begin;
-            for (final Thread thread : running)
-            {
-                thread.join(JOIN_GRACE_MILLIS);
-                if (thread.isAlive())
-                {
-                    final StringBuilder stack = new StringBuilder();
-                    for (final StackTraceElement element : thread.getStackTrace())
-                    {
-                        stack.append("\n\tat ").append(element);
-                    }
-                    log.failure(name + ": " + thread.getName() + " did not finish within " +
-                        (JOIN_GRACE_MILLIS / 1000) + " s of the deadline" + stack);
-                }
-            }
-            for (final Thread thread : running)
-            {
-                if (thread.isAlive())
-                {
-                    // A thread still runs on the stores: closing them under it could crash the JVM.
-                    return;
-                }
-            }
-            finished = true;
+        }
+        catch (final Exception ex)
+        {
+            log.failure(name + " threw " + SoakWorker.stackTrace(ex));
+        }
 
-            for (final SoakWorker worker : workers)
+        // A thread still running on the stores must not have them closed under it (that could crash
+        // the JVM): then the round reports it and leaves the stores open.
+        final boolean finished = joinAll(running, name, log);
+        try
+        {
+            if (finished && running.size() == threads)
             {
-                round.operations += worker.operations();
-                for (final Counter counter : Counter.values())
-                {
-                    result.counts[counter.ordinal()] += worker.count(counter);
-                }
-                dropped.addAll(worker.dropped());
-            }
-            checkSharedStore(name + " EPOCH", epoch, epochRace, workers, log, round);
-            checkSharedStore(name + " QSBR", qsbr, qsbrRace, workers, log, round);
-            for (final ShadowStore store : new ShadowStore[]{epoch, qsbr})
-            {
-                for (final SoakWorker worker : workers)
-                {
-                    result.duplicatesCounted += worker.duplicates(store);
-                }
-            }
-            for (int t = 0; t < threads; t++)
-            {
-                result.duplicatesCounted += workers[t].duplicates(stores.get(2 + t));
-            }
-            for (final SharedRace race : new SharedRace[]{epochRace, qsbrRace})
-            {
-                for (final Object object : race.drop())
-                {
-                    if (null != object)
-                    {
-                        dropped.add(new WeakReference<>(object));
-                    }
-                }
-            }
-            // The stores are still open: none may keep a parent whose variables are all freed.
-            final int reachable = stillReachable(dropped);
-            if (reachable > 0)
-            {
-                log.failure(name + ": " + reachable + " of " + dropped.size() +
-                    " object parents stay reachable after all their variables were freed");
+                endOfRound(name, workers, stores, epoch, epochRace, qsbr, qsbrRace, result, round);
             }
         }
         catch (final Exception ex)
@@ -287,6 +242,82 @@ public final class Soak
             log.mismatches(), log.failures());
     }
 
+    private static boolean joinAll(final List<Thread> running, final String name, final SoakLog log)
+    {
+        boolean finished = true;
+        for (final Thread thread : running)
+        {
+            try
+            {
+                thread.join(JOIN_GRACE_MILLIS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive())
+            {
+                finished = false;
+                final StringBuilder stack = new StringBuilder();
+                for (final StackTraceElement element : thread.getStackTrace())
+                {
+                    stack.append("\n\tat ").append(element);
+                }
+                log.failure(name + ": " + thread.getName() + " did not finish within " +
+                    (JOIN_GRACE_MILLIS / 1000) + " s of the deadline" + stack);
+            }
+        }
+        return finished;
+    }
+
+    private static void endOfRound(
+        final String name,
+        final SoakWorker[] workers,
+        final List<ShadowStore> stores,
+        final ShadowStore epoch,
+        final SharedRace epochRace,
+        final ShadowStore qsbr,
+        final SharedRace qsbrRace,
+        final SoakResult result,
+        final SoakResult.Round round) throws InterruptedException
+    {
+        final SoakLog log = result.log;
+        final List<WeakReference<Object>> dropped = new ArrayList<>();
+        for (final SoakWorker worker : workers)
+        {
+            round.operations += worker.operations();
+            for (final Counter counter : Counter.values())
+            {
+                result.counts[counter.ordinal()] += worker.count(counter);
+            }
+            dropped.addAll(worker.dropped());
+        }
+        checkSharedStore(name + " EPOCH", epoch, epochRace, workers, log, round);
+        checkSharedStore(name + " QSBR", qsbr, qsbrRace, workers, log, round);
+        for (int t = 0; t < workers.length; t++)
+        {
+            result.duplicatesCounted += workers[t].duplicates(epoch) + workers[t].duplicates(qsbr) +
+                workers[t].duplicates(stores.get(2 + t));
+        }
+        for (final SharedRace race : new SharedRace[]{epochRace, qsbrRace})
+        {
+            for (final Object object : race.drop())
+            {
+                if (null != object)
+                {
+                    dropped.add(new WeakReference<>(object));
+                }
+            }
+        }
+        // The stores are still open: none may keep a parent whose variables are all freed.
+        final int reachable = stillReachable(dropped);
+        if (reachable > 0)
+        {
+            log.failure(name + ": " + reachable + " of " + dropped.size() +
+                " object parents stay reachable after all their variables were freed");
+        }
+    }
+
     private static ShadowStore store(
         final List<ShadowStore> stores, final Reclamation reclamation, final boolean checked, final int alignment)
     {
@@ -302,7 +333,7 @@ public final class Soak
 
     /** While the threads run, sample the shared stores' stats (concurrent stats() calls, peaks). */
     private static void sampleUntilDone(
-        final Thread[] running, final long deadline, final ShadowStore epoch, final ShadowStore qsbr,
+        final List<Thread> running, final long deadline, final ShadowStore epoch, final ShadowStore qsbr,
         final SoakResult.Round round) throws InterruptedException
     {
         while (System.nanoTime() < deadline)
