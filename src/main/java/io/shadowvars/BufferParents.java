@@ -22,7 +22,7 @@ import java.util.Objects;
  * grows: key it on its address only while its capacity is fixed.
  *
  * <h2>Cost and thread safety</h2>
- * Each method reads two or three fields of the buffer and allocates nothing (an exception's
+ * Each method makes two or three calls on the buffer and allocates nothing (an exception's
  * message aside); it may be called from any thread that may read the buffer.
  */
 public final class BufferParents
