@@ -87,6 +87,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             @Override
             public void lockAll()
             {
+                // A reader closed from inside a ctor or dtor: refuse before taking any lock (the
+                // callback holds its segment's lock; taking the others first would strand them).
+                guard.check();
                 ShadowStore.this.lockAll();
             }
 

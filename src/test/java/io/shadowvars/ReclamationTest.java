@@ -301,4 +301,25 @@ class ReclamationTest extends NativeMemoryBaseline
         assertEquals(1, warnings.stream().filter(m -> m.contains("qsbr-never-closed")).count(), warnings.toString());
         keeper.close();
     }
+
+    @Test
+    void shouldKeepAReaderOpenWhenItsCloseFromACallbackIsRefused()
+    {
+        final ShadowStore store = track(ShadowStore.builder().reclamation(Reclamation.QSBR).build());
+        final ShadowReader reader = store.reader();
+        assertThrows(IllegalStateException.class, () -> store.alloc(PARENT, 1, 8, (var, data) ->
+        {
+            reader.close(); // refused: the ctor runs under a segment lock
+            return 0;
+        }, null));
+        reader.close(); // really closes now
+        for (int i = 0; i < 100; i++)
+        {
+            assertNotEquals(0, store.alloc(PARENT, 2 + i, 8));
+            assertTrue(store.free(PARENT, 2 + i));
+        }
+        assertEquals(0, store.stats().pendingFreeBytes(), "the refused close left the handle registered and closed");
+        final ShadowReader again = store.reader(); // and every segment lock was given back
+        again.close();
+    }
 }

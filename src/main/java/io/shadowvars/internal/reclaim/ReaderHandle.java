@@ -185,10 +185,12 @@ public final class ReaderHandle implements ShadowReader
         {
             throw new IllegalStateException("close() inside a read section");
         }
+        // Unregister first: when that is refused (from inside a ctor or dtor), the handle stays
+        // registered and open, and a later close() can still release it.
+        reclaimer.unregister(this);
         closed = true;
         closedFlag = true;
         inSection = false;
-        reclaimer.unregister(this);
     }
 
     /**
