@@ -41,7 +41,7 @@ public class ChurnThreadsBenchmark extends BenchmarkBase
     static final int SPACE = 2 * LIVE;
 
     /** shadowvars (EPOCH), chm or nbhml. */
-    @Param({"shadowvars", "chm", "nbhml"})
+    @Param({"shadowvars", "shadowvars-1seg", "chm", "nbhml"})
     public String impl;
 
     LongSideTable table;

@@ -67,6 +67,8 @@ public final class Impls
         {
             case "shadowvars":
                 return new ShadowLongTable(Reclamation.EPOCH, capacity);
+            case "shadowvars-1seg":
+                return new ShadowLongTable(Reclamation.EPOCH, capacity, 1);
             case "chm":
                 return new ChmLongTable(capacity, Keys.ID);
             case "nbhml":

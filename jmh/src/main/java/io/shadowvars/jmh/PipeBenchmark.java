@@ -69,7 +69,7 @@ public class PipeBenchmark extends BenchmarkBase
     static final long GIVE_UP_NANOS = 50_000;
 
     /** shadowvars (EPOCH), chm or nbhml. */
-    @Param({"shadowvars", "chm", "nbhml"})
+    @Param({"shadowvars", "shadowvars-1seg", "chm", "nbhml"})
     public String impl;
 
     MetaTable table;
@@ -324,7 +324,9 @@ public class PipeBenchmark extends BenchmarkBase
             switch (impl)
             {
                 case "shadowvars":
-                    return new Shadow();
+                    return new Shadow(ShadowStore.Builder.defaultSegments());
+                case "shadowvars-1seg":
+                    return new Shadow(1);
                 case "chm":
                     return new Chm();
                 case "nbhml":
@@ -368,8 +370,13 @@ public class PipeBenchmark extends BenchmarkBase
     /** The store, EPOCH reclamation. */
     static final class Shadow extends MetaTable
     {
-        private final ShadowStore store =
-            ShadowStore.builder().reclamation(Reclamation.EPOCH).initialCapacity(BUFFERS).build();
+        private final ShadowStore store;
+
+        Shadow(final int segments)
+        {
+            store = ShadowStore.builder().reclamation(Reclamation.EPOCH).initialCapacity(BUFFERS)
+                .segments(segments).build();
+        }
 
         @Override
         ShadowReader reader()

@@ -15,20 +15,11 @@ import io.shadowvars.internal.reclaim.RetireList;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-abstract class SegmentPadLhs
-{
-    byte p000, p001, p002, p003, p004, p005, p006, p007;
-    byte p010, p011, p012, p013, p014, p015, p016, p017;
-    byte p020, p021, p022, p023, p024, p025, p026, p027;
-    byte p030, p031, p032, p033, p034, p035, p036, p037;
-    byte p040, p041, p042, p043, p044, p045, p046, p047;
-    byte p050, p051, p052, p053, p054, p055, p056, p057;
-    byte p060, p061, p062, p063, p064, p065, p066, p067;
-    byte p070, p071, p072, p073, p074, p075, p076, p077;
-}
-
-/** What the segment's writers write on every operation: off the lines of any other segment. */
-abstract class SegmentCounters extends SegmentPadLhs
+/**
+ * What the segment's writers write on every operation, right after the lock's state and holder
+ * (so taking the lock and counting touch one cache line), padded off any other segment's lines.
+ */
+abstract class SegmentCounters extends WriteLock
 {
     static final java.lang.invoke.VarHandle LIVE_VARIABLES;
     static final java.lang.invoke.VarHandle LIVE_BYTES;
@@ -77,8 +68,9 @@ abstract class SegmentPadRhs extends SegmentCounters
 /**
  * One segment of a store: the write path for the keys whose parent hashes to it. A store is
  * split into segments (lock striping, as Chronicle Map's segments and Linux's per-bucket locks);
- * each owns a {@link ShadowTable} (slots, seqlock version, growth, object references), a
- * {@link WriteLock}, a {@link SlabAllocator} and a {@link RetireList}, and counts its variables.
+ * each is a {@link WriteLock} (whose line it shares with its counters) and owns a
+ * {@link ShadowTable} (slots, seqlock version, growth, object references), a
+ * {@link SlabAllocator} and a {@link RetireList}, and counts its variables.
  * Writers on parents of different segments never wait for each other; a block always returns to
  * the allocator of the segment that handed it out, under the lock its free takes anyway.
  *
@@ -101,7 +93,6 @@ public final class Segment extends SegmentPadRhs
 {
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
-    private final WriteLock lock = new WriteLock();
     private final CallbackGuard guard;
     private final ShadowTable table;
     private final SlabAllocator allocator;
@@ -163,7 +154,7 @@ public final class Segment extends SegmentPadRhs
         for (int k = 1; k < peers.length; k++)
         {
             final Segment other = peers[(index + k) & (peers.length - 1)];
-            if (other.lock.tryLock())
+            if (other.tryLock())
             {
                 try
                 {
@@ -175,7 +166,7 @@ public final class Segment extends SegmentPadRhs
                 }
                 finally
                 {
-                    other.lock.unlock();
+                    other.unlock();
                 }
             }
         }
@@ -205,25 +196,14 @@ public final class Segment extends SegmentPadRhs
     public void lockForWrite()
     {
         guard.check();
-        lock.lock();
+        lock();
         if (closed)
         {
-            lock.unlock();
+            unlock();
             throw new IllegalStateException("ShadowStore is closed");
         }
     }
 
-    /** Take this segment's lock, without checks (the store's all-segment operations). */
-    public void lock()
-    {
-        lock.lock();
-    }
-
-    /** Give this segment's lock back. */
-    public void unlock()
-    {
-        lock.unlock();
-    }
 
     // ------------------------------------------------------------------------------------------
     // Writers
@@ -267,7 +247,7 @@ public final class Segment extends SegmentPadRhs
         }
         finally
         {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -298,7 +278,7 @@ public final class Segment extends SegmentPadRhs
         }
         finally
         {
-            lock.unlock();
+            unlock();
         }
         rethrow(failure);
         return true;

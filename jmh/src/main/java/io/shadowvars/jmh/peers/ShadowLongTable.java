@@ -20,6 +20,16 @@ public final class ShadowLongTable implements LongSideTable
         store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).build();
     }
 
+    /**
+     * @param reclamation reclamation mode.
+     * @param capacity    expected number of variables.
+     * @param segments    segment count (1: one store-wide write lock).
+     */
+    public ShadowLongTable(final Reclamation reclamation, final int capacity, final int segments)
+    {
+        store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).segments(segments).build();
+    }
+
     /** @return the store, for benchmarks that need reader sections or stats. */
     public ShadowStore store()
     {
