@@ -35,10 +35,11 @@ if [ "${#flags[@]}" -eq 0 ]; then
   echo "soak.sh: no <shadowvars.jvm.flags> in pom.xml" >&2
   exit 1
 fi
-# JDK 23 and later warn when sun.misc.Unsafe memory access is used (Agrona and Chronicle do);
-# allow it explicitly when the JVM knows the option (older ones reject it).
+# JDK 23 and later warn when sun.misc.Unsafe memory access is used (Agrona and Chronicle do), and
+# when Chronicle's jffi loads its native library; allow both explicitly when the JVM knows the
+# option (older ones reject it).
 if "$java_bin" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
-  flags+=(--sun-misc-unsafe-memory-access=allow)
+  flags+=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED)
 fi
 
 exec "$java_bin" "${flags[@]}" -Xmx1g \
