@@ -258,6 +258,44 @@ public final class SlabAllocator
     }
 
     /**
+     * Return a chain of freed blocks of one class to its free list in one step: the chain, linked
+     * through the blocks' parent words from {@code head} to {@code tail} (whose link is
+     * overwritten), joins the front of the list. Only for blocks {@link #release} would do nothing
+     * else for: not large (no dedicated allocation to give back) and not in checked mode (no
+     * poison to write).
+     *
+     * @param cls  the blocks' size class.
+     * @param head the first block of the chain.
+     * @param tail the last block of the chain.
+     */
+    public void releaseChain(final int cls, final long head, final long tail)
+    {
+        Memory.putLong(tail + Block.PARENT_OFFSET, freeHead[cls]);
+        freeHead[cls] = head;
+    }
+
+    /**
+     * Whether this allocator poisons released blocks (checked mode), so each block must be
+     * released on its own.
+     *
+     * @return true in checked mode.
+     */
+    public boolean isChecked()
+    {
+        return checked;
+    }
+
+    /**
+     * How many size classes there are; class numbers run from 1 to this.
+     *
+     * @return the number of classes.
+     */
+    public int classCount()
+    {
+        return classes.count();
+    }
+
+    /**
      * Bytes a block holds: its stride, plus its dedicated allocation for a large variable.
      *
      * @param header the block.

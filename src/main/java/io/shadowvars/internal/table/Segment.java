@@ -452,7 +452,7 @@ public final class Segment extends SegmentPadRhs
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
         }
-        if (!table.ensureRoomForOne())
+        if (!table.ensureRoomForOne(liveVariables))
         {
             failedAllocs++;
             return 0;

@@ -42,10 +42,12 @@ abstract class TablePadMid extends TableReadFields
     byte p170, p171, p172, p173, p174, p175, p176, p177;
 }
 
-/** Writer-only bookkeeping, written on every insert and delete. */
+/**
+ * Writer-only bookkeeping. Nothing here is written on a long-parent insert or delete: the entry
+ * count is the segment's live-variable counter, on the line its lock already brought in.
+ */
 abstract class TableWriteFields extends TablePadMid
 {
-    int size;
     int resizeThreshold;
     int[] freeRefs;
     int freeRefCount;
@@ -452,30 +454,21 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * Entries held.
-     *
-     * @return the size.
-     */
-    public int size()
-    {
-        return size;
-    }
-
-    /**
      * Make room for one more entry, growing (and reserving memory) when the load would pass 60%.
      *
+     * @param size entries the table holds now (the segment counts them).
      * @return false when the memory cap refuses the growth; the table is then unchanged.
      */
-    public boolean ensureRoomForOne()
+    public boolean ensureRoomForOne(final long size)
     {
         if (size < resizeThreshold)
         {
             return true;
         }
-        return grow();
+        return grow(size);
     }
 
-    private boolean grow()
+    private boolean grow(final long size)
     {
         final long[] old = slots;
         final TableGrowthEvent timing = new TableGrowthEvent();
@@ -516,7 +509,7 @@ public final class ShadowTable extends TableWriteFields
         {
             timing.oldCapacity = old.length;
             timing.newCapacity = capacity;
-            timing.entries = size;
+            timing.entries = (int)size;
             timing.commit();
         }
         return true;
@@ -548,7 +541,7 @@ public final class ShadowTable extends TableWriteFields
 
     /**
      * Publish a block whose header, data and constructor writes are complete. The caller has made
-     * room with {@link #ensureRoomForOne()} and checked the key is absent.
+     * room with {@link #ensureRoomForOne(long)} and checked the key is absent.
      *
      * @param hash   the key's hash.
      * @param header the block.
@@ -566,7 +559,6 @@ public final class ShadowTable extends TableWriteFields
         final long slot = withDistance((hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3, (index - home) & mask);
         // Release: a reader that acquires this slot sees the whole block, constructor writes included.
         SLOT.setRelease(slots, index, slot);
-        size++;
     }
 
     /**
@@ -605,7 +597,6 @@ public final class ShadowTable extends TableWriteFields
         }
         SLOT.setOpaque(slots, hole, 0L);
         version.setRelease(v + 2);
-        size--;
     }
 
     /**
