@@ -93,7 +93,8 @@ abstract class TableWriteFields extends TablePadMid
  * that acquires the slot sees the header, the zeroed data and the constructor's writes.
  * (4) Reading a stale header is harmless: headers live in slabs that stay mapped until the store
  * closes. <b>Progress.</b> Writers' odd windows are a few slot writes long; a reader only retries
- * when one overlapped its probe. Validation on a hit matters only to a caller outside a read
+ * when one overlapped its probe, and yields its core every 64 retries so that a writer descheduled
+ * inside its odd window can finish. Validation on a hit matters only to a caller outside a read
  * section (inside one, nothing it can find is reused), and costs one load of a line that stays
  * cached while nothing is written.
  *
@@ -262,6 +263,7 @@ public final class ShadowTable extends TableWriteFields
         final long hash = hashLong(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
         final PaddedLong version = this.version;
+        int retries = 0;
         while (true)
         {
             final long v = version.getAcquire();
@@ -297,8 +299,29 @@ public final class ShadowTable extends TableWriteFields
                     return found;
                 }
             }
+            retries = backOff(retries);
+        }
+    }
+
+    /**
+     * A reader's wait after a failed validation: spin, and yield now and then, since the writer
+     * whose odd window it waits out may have been descheduled (more busy threads than cores) and
+     * needs a core to finish.
+     *
+     * @param retries failed validations so far.
+     * @return {@code retries + 1}.
+     */
+    private static int backOff(final int retries)
+    {
+        if ((retries & 63) == 63)
+        {
+            Thread.yield();
+        }
+        else
+        {
             Thread.onSpinWait();
         }
+        return retries + 1;
     }
 
     /**
@@ -314,6 +337,7 @@ public final class ShadowTable extends TableWriteFields
         final long hash = hashObject(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
         final PaddedLong version = this.version;
+        int retries = 0;
         while (true)
         {
             final long v = version.getAcquire();
@@ -348,7 +372,7 @@ public final class ShadowTable extends TableWriteFields
                     return found;
                 }
             }
-            Thread.onSpinWait();
+            retries = backOff(retries);
         }
     }
 
