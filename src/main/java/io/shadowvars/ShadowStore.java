@@ -328,6 +328,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             // Every segment's lock is held for the whole walk, as the kernel holds its one lock:
             // every <*, id> allocated before this call is freed, none allocated after it.
+            guard.reclaimTerminated(segments[0]);
             for (final Segment segment : segments)
             {
                 freed += segment.freeAllLocked(id, dtor, failure);
@@ -510,6 +511,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         lockAllForWrite();
         try
         {
+            guard.reclaimTerminated(segments[0]);
             return reclaimer.register();
         }
         finally
@@ -532,6 +534,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         try
         {
             reclaimer.pruneTerminated();
+            guard.reclaimTerminated(segments[0]);
             // Two advances release everything retired so far, unless a reader still holds it.
             for (final Segment segment : segments)
             {
@@ -894,7 +897,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
         /**
          * Cap on native memory the store may hold (slabs, large blocks and the table). Allocations
-         * that would exceed it return 0. Default: no cap.
+         * that would exceed it return 0. Default: no cap. With a cap, every freed block goes back
+         * to its segment's allocator; without one, a thread keeps up to 16 blocks per size class
+         * that it freed while no reader was registered, for its own next allocations.
          *
          * @param bytes the cap, greater than 0.
          * @return this builder.
@@ -980,7 +985,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             final SizeClasses classes = new SizeClasses(alignment);
             final NativeArena arena = new NativeArena(alignment, maxMemory);
             final Reclaimer reclaimer = new Reclaimer(reclamation, checked);
-            final CallbackGuard guard = new CallbackGuard();
+            // Per-thread caches of freed blocks only without a memory cap: at the cap a block kept
+            // by one thread could not serve another. Checked mode poisons every block instead.
+            final CallbackGuard guard = new CallbackGuard(classes.count(), !checked && Long.MAX_VALUE == maxMemory);
             final Segment[] parts = new Segment[segments];
             final int perSegment = Math.max(1, (initialCapacity + segments - 1) / segments);
             try

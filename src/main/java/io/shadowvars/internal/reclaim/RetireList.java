@@ -2,6 +2,7 @@ package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
+import io.shadowvars.internal.alloc.BlockCache;
 import io.shadowvars.internal.alloc.SlabAllocator;
 
 import java.lang.invoke.VarHandle;
@@ -109,9 +110,24 @@ public final class RetireList
      */
     public void retire(final long header)
     {
+        retire(header, null);
+    }
+
+    /**
+     * Retire an unlinked block: it is released once no reader can hold it. When no reader is
+     * registered it is released at once, into the freeing thread's cache if it has room.
+     *
+     * @param header the block, already marked freed.
+     * @param cache  the calling thread's block cache, or null for none.
+     */
+    public void retire(final long header, final BlockCache cache)
+    {
         if (!reclaimer.mustDefer())
         {
-            allocator.release(header);
+            if (null == cache || !cache.push(header))
+            {
+                allocator.release(header);
+            }
             return;
         }
         final int flags = Block.flags(header);

@@ -6,6 +6,7 @@ import io.shadowvars.ShadowVar;
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.WriteLock;
+import io.shadowvars.internal.alloc.BlockCache;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.alloc.SlabAllocator;
@@ -191,17 +192,19 @@ public final class Segment extends SegmentPadRhs
      * Take this segment's lock for a writer, after checking that the caller is not inside a
      * callback of the store (which would deadlock) and, once held, that the store is open.
      *
+     * @return the calling thread's writer state (its block cache).
      * @throws IllegalStateException from inside a constructor or destructor, or after close.
      */
-    public void lockForWrite()
+    public CallbackGuard.Writer lockForWrite()
     {
-        guard.check();
+        final CallbackGuard.Writer self = guard.check();
         lock();
         if (closed)
         {
             unlock();
             throw new IllegalStateException("ShadowStore is closed");
         }
+        return self;
     }
 
 
@@ -234,7 +237,7 @@ public final class Segment extends SegmentPadRhs
         final T ctorData,
         final boolean existing)
     {
-        lockForWrite();
+        final BlockCache cache = lockForWrite().cache();
         try
         {
             final int index = null == parentObject ?
@@ -243,7 +246,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return existing ? dataAddress(table.headerAt(index)) : duplicate(parent, parentObject, id);
             }
-            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData);
+            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData, cache);
         }
         finally
         {
@@ -264,7 +267,7 @@ public final class Segment extends SegmentPadRhs
     public boolean free(
         final long parent, final Object parentObject, final long id, final long hash, final ShadowDtor dtor)
     {
-        lockForWrite();
+        final BlockCache cache = lockForWrite().cache();
         final Throwable failure;
         try
         {
@@ -274,7 +277,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return false;
             }
-            failure = freeAt(index, dtor, null);
+            failure = freeAt(index, dtor, null, cache);
         }
         finally
         {
@@ -307,7 +310,7 @@ public final class Segment extends SegmentPadRhs
             if (0 != header && Block.id(header) == id)
             {
                 // An entry of the same cluster may shift into 'index': look at it again.
-                failure[0] = freeAt(index, dtor, failure[0]);
+                failure[0] = freeAt(index, dtor, failure[0], null);
                 freed++;
                 continue;
             }
@@ -343,6 +346,18 @@ public final class Segment extends SegmentPadRhs
     public void releaseAllRetired()
     {
         retired.releaseAll();
+    }
+
+    /**
+     * Take the blocks of a terminated thread's cache into this segment's allocator (the caller
+     * holds every segment lock).
+     *
+     * @param cache the cache, whose owner has terminated.
+     * @return how many blocks were taken.
+     */
+    public int adopt(final BlockCache cache)
+    {
+        return cache.drainTo(allocator);
     }
 
     /**
@@ -445,7 +460,8 @@ public final class Segment extends SegmentPadRhs
         final long hash,
         final int size,
         final ShadowCtor<? super T> ctor,
-        final T ctorData)
+        final T ctorData,
+        final BlockCache cache)
     {
         if (retired.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
         {
@@ -457,7 +473,7 @@ public final class Segment extends SegmentPadRhs
             failedAllocs++;
             return 0;
         }
-        final long header = allocator.allocate(size);
+        final long header = allocator.allocate(size, cache);
         if (0 == header)
         {
             failedAllocs++;
@@ -480,7 +496,7 @@ public final class Segment extends SegmentPadRhs
         if (null != ctor)
         {
             final int result;
-            final int[] inside = guard.enter();
+            final CallbackGuard.Writer inside = guard.enter();
             try
             {
                 result = ctor.construct(callback.of(header), ctorData);
@@ -532,7 +548,7 @@ public final class Segment extends SegmentPadRhs
         return 0;
     }
 
-    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier)
+    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
     {
         final long header = table.headerAt(index);
         table.removeAt(index);
@@ -542,7 +558,7 @@ public final class Segment extends SegmentPadRhs
         Throwable failure = earlier;
         if (null != dtor)
         {
-            final int[] inside = guard.enter();
+            final CallbackGuard.Writer inside = guard.enter();
             try
             {
                 dtor.destroy(callback.of(header));
@@ -578,7 +594,7 @@ public final class Segment extends SegmentPadRhs
         {
             table.removeRef((int)Block.parent(header));
         }
-        retired.retire(header);
+        retired.retire(header, cache);
         return failure;
     }
 
