@@ -2,6 +2,8 @@ package io.shadowvars.demo;
 
 import io.shadowvars.Reclamation;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -42,9 +44,15 @@ final class DemoOptions
         "  --checked              build the store in checked mode (poisons reclaimed memory, detects reader",
         "                         misuse): slower, for hunting bugs",
         "  --json FILE            also write the summary as JSON to FILE",
+        "  --counters-file FILE   register the store's counters in an Agrona CountersManager over FILE, a",
+        "                         new memory-mapped file (refused if it exists), updated each second;",
+        "                         another process reads them with --read-counters FILE; deleted at the end",
+        "  --read-counters FILE   print the counters in FILE (written by a running demo) and exit; no other",
+        "                         option may be given with it",
         "  --help                 print this text and exit",
         "",
-        "Exit codes: 0 verified OK, 1 verification failed, 2 bad options.");
+        "Exit codes: 0 verified OK (or counters printed), 1 verification failed (or the JSON or counters file",
+        "could not be written or read), 2 bad options.");
 
     int buffers = DEFAULT_BUFFERS;
     int seconds = DEFAULT_SECONDS;
@@ -54,6 +62,8 @@ final class DemoOptions
     boolean peerChm;
     boolean checked;
     Path json;
+    Path countersFile;
+    Path readCounters;
     boolean help;
 
     private DemoOptions()
@@ -71,9 +81,14 @@ final class DemoOptions
     {
         final DemoOptions options = new DemoOptions();
         boolean consumersGiven = false;
+        String otherOption = null;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
+            if (!"--read-counters".equals(arg) && null == otherOption)
+            {
+                otherOption = arg;
+            }
             switch (arg)
             {
                 case "--help":
@@ -128,11 +143,33 @@ final class DemoOptions
                     options.json = Path.of(file);
                     break;
 
+                case "--counters-file":
+                    options.countersFile = path(arg, value(args, i++));
+                    if (Files.exists(options.countersFile))
+                    {
+                        throw new UsageException("--counters-file exists already (remove it or name another): " +
+                            options.countersFile);
+                    }
+                    break;
+
+                case "--read-counters":
+                    options.readCounters = path(arg, value(args, i++));
+                    break;
+
                 default:
                     throw new UsageException("unknown option: " + arg);
             }
         }
 
+        if (null != options.readCounters && null != otherOption)
+        {
+            throw new UsageException("--read-counters takes no other option: " + otherOption);
+        }
+        if (null != options.countersFile && options.peerChm)
+        {
+            throw new UsageException("--counters-file needs the shadowvars store, not --peer chm: " +
+                options.countersFile);
+        }
         if (Reclamation.NONE == options.reclamation)
         {
             if (consumersGiven && options.consumers != 1)
@@ -172,6 +209,22 @@ final class DemoOptions
             throw new UsageException(args[i] + " needs a value");
         }
         return args[i + 1];
+    }
+
+    private static Path path(final String option, final String value) throws UsageException
+    {
+        if (value.isEmpty())
+        {
+            throw new UsageException(option + " needs a file name");
+        }
+        try
+        {
+            return Path.of(value);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new UsageException(option + " is not a valid file name: " + value);
+        }
     }
 
     private static int intValue(final String option, final String value, final int min, final int max)

@@ -28,6 +28,9 @@ final class DemoResult
     long liveVariablesAfterDrain;
     long variablesOnFreeBuffers;
     long pendingFreeAfterDrain;
+    long duplicateAllocs = -1;
+    long failedAllocs = -1;
+    long reservedBytesAfterDrain = -1;
     long mismatches;
     String firstMismatch;
     Throwable failure;
@@ -129,6 +132,8 @@ final class DemoResult
         text.append(String.format(Locale.ROOT,
             "variables       %,d live at the end, %,d after the drain, pending-free %s%n",
             liveVariablesAtEnd, liveVariablesAfterDrain, DemoRun.bytes(pendingFreeAfterDrain)));
+        text.append(String.format(Locale.ROOT, "counters        %s duplicate allocs, %s failed allocs, %s reserved after the drain%n",
+            count(duplicateAllocs), count(failedAllocs), DemoRun.bytes(reservedBytesAfterDrain)));
         if (ok())
         {
             text.append(String.format(Locale.ROOT, "verification    OK: %,d packets checked, 0 mismatches%n",
@@ -140,6 +145,11 @@ final class DemoResult
                 problems(), totalPackets));
         }
         return text.toString();
+    }
+
+    private static String count(final long count)
+    {
+        return count < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", count);
     }
 
     private static void row(final StringBuilder text, final String name, final Histogram histogram)
@@ -186,6 +196,9 @@ final class DemoResult
         field(json, "liveVariablesAfterDrain", liveVariablesAfterDrain);
         field(json, "variablesOnFreeBuffers", variablesOnFreeBuffers);
         field(json, "pendingFreeBytesAfterDrain", pendingFreeAfterDrain);
+        field(json, "reservedBytesAfterDrain", reservedBytesAfterDrain);
+        field(json, "duplicateAllocs", duplicateAllocs);
+        field(json, "failedAllocs", failedAllocs);
         field(json, "mismatches", mismatches);
         field(json, "problems", quote(problems()));
         field(json, "verdict", quote(ok() ? "OK" : "FAILED"));

@@ -55,6 +55,16 @@ class BadOptionTest
             row(new String[]{"--peer", ""}, "--peer", "must be chm"),
             row(new String[]{"--json"}, "--json", "needs a value"),
             row(new String[]{"--json", ""}, "--json", "file name"),
+            row(new String[]{"--counters-file"}, "--counters-file", "needs a value"),
+            row(new String[]{"--counters-file", ""}, "--counters-file", "file name"),
+            row(new String[]{"--counters-file", "."}, "--counters-file", "exists already", "."),
+            row(new String[]{"--counters-file", "\0"}, "--counters-file", "not a valid file name"),
+            row(new String[]{"--counters-file", "c.dat", "--peer", "chm"}, "--counters-file", "--peer chm", "c.dat"),
+            row(new String[]{"--read-counters"}, "--read-counters", "needs a value"),
+            row(new String[]{"--read-counters", ""}, "--read-counters", "file name"),
+            row(new String[]{"--read-counters", "c.dat", "--seconds", "3"}, "--read-counters", "no other option",
+                "--seconds"),
+            row(new String[]{"--checked", "--read-counters", "c.dat"}, "--read-counters", "no other option", "--checked"),
             row(new String[]{"--help", "--bogus"}, "unknown option", "--bogus"));
     }
 
