@@ -21,6 +21,7 @@ final class DemoOptions
     static final int MAX_CONSUMERS = 64;
     static final int DEFAULT_PAYLOAD = 64;
     static final int MAX_PAYLOAD = 1 << 16;
+    static final int MAX_INITIAL_CAPACITY = 1 << 29;
 
     /** The usage text, printed by {@code --help} and after a bad option. */
     static final String USAGE = String.join("\n",
@@ -41,6 +42,8 @@ final class DemoOptions
         "  --payload BYTES        metadata size, a multiple of 8 (" + RxMeta.MIN_META_BYTES + ".." + MAX_PAYLOAD +
             ", default " + DEFAULT_PAYLOAD + ")",
         "  --peer chm             run the same pipeline over a ConcurrentHashMap<Long, long[]> side table",
+        "  --initial-capacity N   the store's initial capacity in variables (1.." + MAX_INITIAL_CAPACITY +
+            ", default 2 x buffers); a small one lets the table grow while the demo runs",
         "  --checked              build the store in checked mode (poisons reclaimed memory, detects reader",
         "                         misuse): slower, for hunting bugs",
         "  --json FILE            also write the summary as JSON to FILE",
@@ -61,6 +64,8 @@ final class DemoOptions
     int payload = DEFAULT_PAYLOAD;
     boolean peerChm;
     boolean checked;
+    /** 0: two per buffer. */
+    int initialCapacity;
     Path json;
     Path countersFile;
     Path readCounters;
@@ -130,6 +135,10 @@ final class DemoOptions
                     options.peerChm = true;
                     break;
 
+                case "--initial-capacity":
+                    options.initialCapacity = intValue(arg, value(args, i++), 1, MAX_INITIAL_CAPACITY);
+                    break;
+
                 case "--checked":
                     options.checked = true;
                     break;
@@ -164,6 +173,11 @@ final class DemoOptions
         if (null != options.readCounters && null != otherOption)
         {
             throw new UsageException("--read-counters takes no other option: " + otherOption);
+        }
+        if (0 != options.initialCapacity && options.peerChm)
+        {
+            throw new UsageException("--initial-capacity sizes the shadowvars store, not --peer chm: " +
+                options.initialCapacity);
         }
         if (null != options.countersFile && options.peerChm)
         {

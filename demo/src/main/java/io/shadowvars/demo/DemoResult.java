@@ -132,8 +132,16 @@ final class DemoResult
         text.append(String.format(Locale.ROOT,
             "variables       %,d live at the end, %,d after the drain, pending-free %s%n",
             liveVariablesAtEnd, liveVariablesAfterDrain, DemoRun.bytes(pendingFreeAfterDrain)));
-        text.append(String.format(Locale.ROOT, "counters        %s duplicate allocs, %s failed allocs, %s reserved after the drain%n",
-            count(duplicateAllocs), count(failedAllocs), DemoRun.bytes(reservedBytesAfterDrain)));
+        if (duplicateAllocs < 0)
+        {
+            text.append(String.format(Locale.ROOT, "counters        n/a (the peer keeps none)%n"));
+        }
+        else
+        {
+            text.append(String.format(Locale.ROOT,
+                "counters        %,d duplicate allocs, %,d failed allocs, %s reserved after the drain%n",
+                duplicateAllocs, failedAllocs, DemoRun.bytes(reservedBytesAfterDrain)));
+        }
         if (ok())
         {
             text.append(String.format(Locale.ROOT, "verification    OK: %,d packets checked, 0 mismatches%n",
@@ -145,11 +153,6 @@ final class DemoResult
                 problems(), totalPackets));
         }
         return text.toString();
-    }
-
-    private static String count(final long count)
-    {
-        return count < 0 ? "n/a" : String.format(Locale.ROOT, "%,d", count);
     }
 
     private static void row(final StringBuilder text, final String name, final Histogram histogram)

@@ -53,7 +53,8 @@ final class DemoRun
         try (CountersFile countersFile = null == options.countersFile ? null : CountersFile.create(options.countersFile);
             SideTable table = options.peerChm ?
                 new ChmSideTable(expectedVariables) :
-                new ShadowSideTable(options.reclamation, expectedVariables, options.checked))
+                new ShadowSideTable(options.reclamation,
+                    0 == options.initialCapacity ? expectedVariables : options.initialCapacity, options.checked))
         {
             // Closed before the file is unmapped (the store's close would also free them).
             try (RegisteredCounters counters = null == countersFile ? null :
