@@ -1,10 +1,12 @@
 package io.shadowvars;
 
+import com.sun.management.ThreadMXBean;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -181,6 +183,29 @@ class RegisteredCountersTest extends NativeMemoryBaseline
         {
             assertEquals(CountersReader.RECORD_RECLAIMED, reader.getCounterState(id));
         }
+    }
+
+    @Test
+    void shouldUpdateWithoutAllocating()
+    {
+        final ShadowStore store = track(ShadowStore.create());
+        final RegisteredCounters counters = store.registerCounters(manager, "alloc");
+        store.alloc(PARENT, 1, 8);
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 20_000; i++)
+        {
+            counters.update(); // warm up: links the VarHandle, lets the JIT compile
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        boolean all = true;
+        for (int i = 0; i < 100_000; i++)
+        {
+            all &= counters.update();
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(all);
+        assertTrue(allocated < 100_000, "under 1 byte per update(): " + allocated + " bytes for 100,000");
+        assertEquals(1, readByLabel("alloc").get("live variables"));
     }
 
     private static int[] ids(final RegisteredCounters counters)
