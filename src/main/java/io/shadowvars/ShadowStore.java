@@ -9,7 +9,9 @@ import io.shadowvars.internal.table.CallbackGuard;
 import io.shadowvars.internal.table.Segment;
 import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
 
+import java.util.ArrayList;
 import java.util.Objects;
 
 /**
@@ -585,6 +587,12 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             throw new IllegalStateException("ShadowStore is closed");
         }
+        return sumCounters(into);
+    }
+
+    /** readCounters without the closed check: the segments' counters stay readable after close. */
+    ShadowCounters sumCounters(final ShadowCounters into)
+    {
         long live = 0;
         long bytes = 0;
         long pending = 0;
@@ -605,6 +613,77 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         into.failedAllocs = failed;
         into.reservedBytes = arena.reservedBytes();
         return into;
+    }
+
+    // ---- Agrona counters (registerCounters): the registrations this store closes when it closes.
+    // Guarded by itself; used only when registering and closing, never on a data path.
+    private final ArrayList<RegisteredCounters> registeredCounters = new ArrayList<>();
+    private boolean registeredCountersClosed;
+
+    /**
+     * Register this store's counters in an Agrona {@link CountersManager},
+     * so that a tool outside the process that maps the manager's buffers (a memory-mapped file,
+     * as Aeron's CnC file) can read them: live variables, live bytes, reserved bytes,
+     * pending-free bytes, duplicate allocs and failed allocs, one counter each, labelled
+     * {@code "<label>: <kind>"} (see {@link RegisteredCounters.Kind}).
+     *
+     * <p>The counters are written once here and then on each {@link RegisteredCounters#update()}
+     * (lock-free, allocation-free), which the caller runs as often as it wants them fresh: the
+     * store's own operations do not touch them. Closing the returned handle, or this store, frees
+     * them in the manager. May be called several times, with the same or other managers.
+     *
+     * @param manager where to allocate the counters; used only here and when they are freed (an
+     *                Agrona {@code CountersManager} is not thread-safe: pass a
+     *                {@code ConcurrentCountersManager} when other threads use it meanwhile).
+     * @param label   what the counters' labels start with, e.g. the store's role ({@code "rx-meta"}).
+     * @return the handle that updates and frees the counters.
+     * @throws NullPointerException     when manager or label is null.
+     * @throws IllegalArgumentException when label is blank, or too long for a counter label
+     *                                  ({@code CountersReader.MAX_LABEL_LENGTH} bytes with the
+     *                                  longest suffix) in the manager's label charset.
+     * @throws IllegalStateException    after {@link #close()}, or when the manager has no room for
+     *                                  six more counters (Agrona's exception; none is left allocated).
+     */
+    public RegisteredCounters registerCounters(
+        final CountersManager manager, final String label)
+    {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(label, "label");
+        RegisteredCounters.checkLabel(manager, label);
+        synchronized (registeredCounters)
+        {
+            if (registeredCountersClosed)
+            {
+                throw new IllegalStateException("ShadowStore is closed");
+            }
+            final RegisteredCounters counters = new RegisteredCounters(this, manager, label);
+            registeredCounters.add(counters);
+            counters.update();
+            return counters;
+        }
+    }
+
+    /** A handle closed by its owner: the store need not close it. */
+    void forgetCounters(final RegisteredCounters counters)
+    {
+        synchronized (registeredCounters)
+        {
+            registeredCounters.remove(counters);
+        }
+    }
+
+    /** From close(): no registration from now on, and every registered one freed. */
+    private void closeRegisteredCounters()
+    {
+        synchronized (registeredCounters)
+        {
+            registeredCountersClosed = true;
+            for (final RegisteredCounters counters : registeredCounters)
+            {
+                counters.closeCounters();
+            }
+            registeredCounters.clear();
+        }
     }
 
     /**
@@ -674,6 +753,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             unlockAll();
         }
+        closeRegisteredCounters();
         final ReaderHandle holder =
             reclaimer.awaitReadersForClose(CLOSE_WAIT_MILLIS * 1_000_000L);
         if (null == holder)
