@@ -88,9 +88,12 @@ abstract class SegmentPadRhs extends SegmentCounters
  *   read the data and the parent), mark the block freed, drop the object reference, retire.</li>
  *   <li><b>freeAll</b> of one id, called by the store under every segment's lock so that the whole
  *   walk is atomic against all other writers.</li>
+ *   <li><b>expunge</b> of a collected weak parent (weak object parents only, see
+ *   {@link CollectedParents}): unlink its variables under the lock, run {@code onParentCollected}
+ *   with the lock released, retire under the lock again.</li>
  * </ul>
- * Constructors and destructors run under the lock; a mutating store call from inside one fails
- * through the store's {@link CallbackGuard}.
+ * Constructors and destructors run under the lock ({@code onParentCollected} without it); a
+ * mutating store call from inside one fails through the store's {@link CallbackGuard}.
  */
 public final class Segment extends SegmentPadRhs
 {
