@@ -43,7 +43,10 @@ import java.util.Objects;
  * segment's lock, in order, and are therefore atomic against all other writers. Data returned by {@code get} stays valid until the caller's own {@code free}; to use data
  * that another thread may free, use it inside a read section of a {@link ShadowReader} (the RCU
  * read lock of this store). With {@link Reclamation#NONE} the store must be used by one thread.
- * The store gives no mutual exclusion for what is written into shadow data.
+ * The store gives no mutual exclusion for what is written into shadow data. With
+ * {@linkplain Builder#weakObjectParents(boolean) weak object parents}, any writer call and
+ * {@code stats()} may first free the variables of a few collected parents and run
+ * {@code onParentCollected} on them, on the calling thread, with no lock of the store held.
  *
  * <h2>Long or object parent</h2>
  * The overload is chosen by the static type of the argument: a primitive {@code long} is an
