@@ -6,6 +6,7 @@ import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.reclaim.ReaderHandle;
 import io.shadowvars.internal.reclaim.Reclaimer;
 import io.shadowvars.internal.table.CallbackGuard;
+import io.shadowvars.internal.table.CollectedParents;
 import io.shadowvars.internal.table.Segment;
 import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -44,7 +45,10 @@ import java.util.Objects;
  * segment's lock, in order, and are therefore atomic against all other writers. Data returned by {@code get} stays valid until the caller's own {@code free}; to use data
  * that another thread may free, use it inside a read section of a {@link ShadowReader} (the RCU
  * read lock of this store). With {@link Reclamation#NONE} the store must be used by one thread.
- * The store gives no mutual exclusion for what is written into shadow data.
+ * The store gives no mutual exclusion for what is written into shadow data. With
+ * {@linkplain Builder#weakObjectParents(boolean) weak object parents}, any writer call and
+ * {@code stats()} may first free the variables of a few collected parents and run
+ * {@code onParentCollected} on them, on the calling thread, with no lock of the store held.
  *
  * <h2>Long or object parent</h2>
  * The overload is chosen by the static type of the argument: a primitive {@code long} is an
@@ -68,6 +72,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     private final NativeArena arena;
     private final Reclaimer reclaimer;
     private final CallbackGuard guard;
+    /** Weak object parents' queue and callback; null for strong parents (the default). */
+    private final CollectedParents collected;
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
     private ShadowStore(
@@ -76,6 +82,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         final NativeArena arena,
         final Reclaimer reclaimer,
         final CallbackGuard guard,
+        final CollectedParents collected,
         final int dataOffset)
     {
         super(tablesOf(segments), dataOffset, (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
@@ -84,6 +91,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         this.arena = arena;
         this.reclaimer = reclaimer;
         this.guard = guard;
+        this.collected = collected;
         reclaimer.bind(new Reclaimer.Writers()
         {
             @Override
@@ -217,6 +225,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, false);
     }
 
@@ -263,6 +275,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             return dataAddress(found);
         }
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segments[segment].alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, true);
     }
 
@@ -295,6 +311,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final long parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).free(parent, null, id, ShadowTable.hashLong(parent, id), dtor);
     }
 
@@ -323,6 +343,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public int freeAll(final long id, final ShadowDtor dtor)
     {
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         final Throwable[] failure = new Throwable[1];
         int freed = 0;
         lockAllForWrite();
@@ -385,7 +409,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     /**
      * {@link #alloc(long, long, int)} for an object parent. The store keeps the parent reachable
-     * until the variable is freed.
+     * until the variable is freed, unless it holds object parents weakly
+     * ({@link Builder#weakObjectParents(boolean)}).
      *
      * @param parent the parent object.
      * @param id     the variable's id.
@@ -420,6 +445,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, false);
     }
 
@@ -464,6 +493,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             return dataAddress(found);
         }
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segments[segment].alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, true);
     }
 
@@ -494,6 +527,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final Object parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).free(0, parent, id, ShadowTable.hashObject(parent, id), dtor);
     }
 
@@ -532,6 +569,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowStats stats()
     {
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         lockAllForWrite();
         try
         {
@@ -551,6 +592,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             long pending = 0;
             long duplicates = 0;
             long failed = 0;
+            long collectedVars = 0;
             for (final Segment segment : segments)
             {
                 segment.releaseExpired();
@@ -559,9 +601,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 pending += segment.pendingBytes();
                 duplicates += segment.duplicateAllocs();
                 failed += segment.failedAllocs();
+                collectedVars += segment.collectedVariables();
             }
             // Every segment lock is held: no writer can change any of these meanwhile.
-            return new Snapshot(live, bytes, arena.reservedBytes(), pending, duplicates, failed);
+            return new Snapshot(live, bytes, arena.reservedBytes(), pending, duplicates, failed, collectedVars);
         }
         finally
         {
@@ -598,6 +641,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         long pending = 0;
         long duplicates = 0;
         long failed = 0;
+        long collectedVars = 0;
         for (final Segment segment : segments)
         {
             live += segment.liveVariables();
@@ -605,12 +649,14 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             pending += segment.pendingBytes();
             duplicates += segment.duplicateAllocs();
             failed += segment.failedAllocs();
+            collectedVars += segment.collectedVariables();
         }
         into.liveVariables = live;
         into.liveBytes = bytes;
         into.pendingFreeBytes = pending;
         into.duplicateAllocs = duplicates;
         into.failedAllocs = failed;
+        into.collectedVariables = collectedVars;
         into.reservedBytes = arena.reservedBytes();
         return into;
     }
@@ -687,6 +733,43 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /**
+     * Free now the variables of every object parent that the garbage collector has collected
+     * (weak object parents, {@link Builder#weakObjectParents(boolean)}; contract rule 11). Each is
+     * freed as by {@code free}: unlinked, then {@link Builder#onParentCollected(ShadowDtor)} runs on
+     * it (its {@code parentObject()} is null and {@code parent()} 0; the data is intact), then its
+     * memory is retired. The callback runs on the calling thread while no lock of the store is held.
+     * Writers and {@link #stats()} do the same work a bounded batch at a time, so calling this is
+     * optional; {@code get} never does it.
+     *
+     * <p>A callback that throws does not stop the freeing: every collected variable is freed, then
+     * the first exception is rethrown with the others suppressed. In a store with strong object
+     * parents (the default) there is nothing to expunge and this returns 0.
+     *
+     * @return how many variables were freed.
+     * @throws IllegalStateException after {@link #close()} or from inside a constructor, destructor
+     *                               or {@code onParentCollected} callback.
+     */
+    public int expungeCollected()
+    {
+        guard.check();
+        if (segments[0].isClosedOpaque())
+        {
+            throw new IllegalStateException("ShadowStore is closed");
+        }
+        return null == collected ? 0 : collected.drain(Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * Whether this store holds its object parents weakly ({@link Builder#weakObjectParents(boolean)}).
+     *
+     * @return true for weak object parents.
+     */
+    public boolean weakObjectParents()
+    {
+        return null != collected;
+    }
+
+    /**
      * The reclamation mode this store was built with.
      *
      * @return the mode.
@@ -754,6 +837,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             unlockAll();
         }
         closeRegisteredCounters();
+        if (null != collected && !collected.awaitIdle(CLOSE_WAIT_MILLIS * 1_000_000L))
+        {
+            // Another thread is still inside onParentCollected over blocks of this store.
+            if (LOGGER.isLoggable(System.Logger.Level.WARNING))
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "ShadowStore.close(): onParentCollected still ran after " +
+                    CLOSE_WAIT_MILLIS + " ms; " + arena.reservedBytes() +
+                    " bytes of native memory are left mapped (leaked) rather than unmapped under it");
+            }
+            return;
+        }
         final ReaderHandle holder =
             reclaimer.awaitReadersForClose(CLOSE_WAIT_MILLIS * 1_000_000L);
         if (null == holder)
@@ -861,6 +955,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
     }
 
+    /**
+     * A writer's share of expunging (weak parents only): up to {@link CollectedParents#BATCH}
+     * collected parents, before the writer takes its own lock. A throwing callback is logged, not
+     * passed to this unrelated caller. From inside a callback it throws, as the writer would.
+     */
+    private void expungeBatch()
+    {
+        guard.check();
+        collected.drain(CollectedParents.BATCH, false);
+    }
+
     private boolean wrap(final long header, final UnsafeBuffer view)
     {
         if (0 == header)
@@ -907,7 +1012,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         long reservedBytes,
         long pendingFreeBytes,
         long duplicateAllocs,
-        long failedAllocs) implements ShadowStats
+        long failedAllocs,
+        long collectedVariables) implements ShadowStats
     {
     }
 
@@ -924,6 +1030,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         private boolean checked;
         private int maxSize = 1 << 30;
         private int segments = defaultSegments();
+        private boolean weakObjectParents;
+        private ShadowDtor onParentCollected;
 
         private Builder()
         {
@@ -1055,13 +1163,63 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
+         * Hold object parents weakly (contract rule 11): the store does not keep them reachable,
+         * and once the garbage collector has collected one, its variables are freed as by
+         * {@code free} (see {@link ShadowStore#expungeCollected()}), in bounded batches by writers
+         * and {@code stats()}, or all at once by {@code expungeCollected()}; never by {@code get}.
+         * {@code get} stays lock-free and allocation-free and compares with
+         * {@link java.lang.ref.Reference#refersTo(Object)}, so it never makes a parent strongly
+         * reachable again. One weak reference per parent, whatever its number of variables. Long
+         * parents are unaffected. Default false: the store keeps object parents reachable until
+         * their variables are freed.
+         *
+         * <p>Pooled objects (Netty's pooled {@code ByteBuf}, Agrona flyweights) are recycled, never
+         * collected while their pool lives: key those on their address, not weakly.
+         *
+         * @param weak whether object parents are held weakly.
+         * @return this builder.
+         */
+        public Builder weakObjectParents(final boolean weak)
+        {
+            this.weakObjectParents = weak;
+            return this;
+        }
+
+        /**
+         * A callback run on each variable freed because its object parent was collected: after
+         * the variable is unlinked and before its memory is retired, on the thread that expunges
+         * (a writer, {@code stats()} or {@code expungeCollected()}), while that thread holds no
+         * lock of the store. It sees {@code parentObject()} null, {@code parent()} 0 and the data
+         * intact. As in a destructor, only {@code get} may be called on the store from inside it
+         * (other calls throw {@link IllegalStateException}). An exception it throws is rethrown by
+         * {@code expungeCollected()} after all are freed, and logged as a warning when a writer or
+         * {@code stats()} expunged. Needs {@link #weakObjectParents(boolean) weakObjectParents(true)}.
+         *
+         * @param dtor the callback; null for none (the default).
+         * @return this builder.
+         */
+        public Builder onParentCollected(final ShadowDtor dtor)
+        {
+            this.onParentCollected = dtor;
+            return this;
+        }
+
+        /**
          * Build the store.
          *
          * @return a new store.
-         * @throws IllegalArgumentException when maxMemory is too small for the initial table.
+         * @throws IllegalArgumentException when maxMemory is too small for the initial table, or
+         *                                  when onParentCollected is set without
+         *                                  weakObjectParents(true).
          */
         public ShadowStore build()
         {
+            if (null != onParentCollected && !weakObjectParents)
+            {
+                throw new IllegalArgumentException(
+                    "onParentCollected needs weakObjectParents(true): weakObjectParents is false");
+            }
+            final CollectedParents collected = weakObjectParents ? new CollectedParents(onParentCollected) : null;
             final SizeClasses classes = new SizeClasses(alignment);
             final NativeArena arena = new NativeArena(alignment, maxMemory);
             final Reclaimer reclaimer = new Reclaimer(reclamation, checked);
@@ -1074,7 +1232,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             {
                 for (int i = 0; i < segments; i++)
                 {
-                    parts[i] = new Segment(perSegment, classes, arena, reclaimer, guard, checked);
+                    parts[i] = new Segment(perSegment, classes, arena, reclaimer, guard, checked, collected);
                 }
                 for (int i = 0; i < segments; i++)
                 {
@@ -1086,7 +1244,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 arena.close();
                 throw ex;
             }
-            return new ShadowStore(this, parts, arena, reclaimer, guard, classes.dataOffset());
+            return new ShadowStore(this, parts, arena, reclaimer, guard, collected, classes.dataOffset());
         }
     }
 }

@@ -68,7 +68,9 @@ abstract class TableWriteFields extends TablePadMid
  * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
  * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
  * verified by {@code ==} against a reference array the table owns (the header's parent word is an
- * index into it), so two objects with the same identity hash never share variables. The table
+ * index into it), so two objects with the same identity hash never share variables. (A store
+ * with weak object parents keeps a {@link WeakParent} there instead, one per parent, and compares
+ * with {@code refersTo}.) The table
  * grows at 60% load; deletion is backward-shift (Knuth's Algorithm R), so no tombstones build up.
  * The slot array is on the heap: a reader still probing an array replaced by a resize reads an
  * intact snapshot that the garbage collector keeps alive exactly as long as it is read.
@@ -201,8 +203,20 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashObject(final Object parent, final long id)
     {
-        return mix((System.identityHashCode(parent) ^ OBJECT_SALT) ^
-            Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
+        return hashIdentity(System.identityHashCode(parent), id);
+    }
+
+    /**
+     * Hash of an object-parent key from the parent's identity hash (for a weak parent that may be
+     * gone).
+     *
+     * @param identityHash {@code System.identityHashCode} of the parent.
+     * @param id           the id.
+     * @return the same hash as {@link #hashObject(Object, long)}.
+     */
+    public static long hashIdentity(final int identityHash, final long id)
+    {
+        return mix((identityHash ^ OBJECT_SALT) ^ Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
     }
 
     /**
@@ -358,7 +372,7 @@ public final class ShadowTable extends TableWriteFields
                     {
                         final long header = header(slot);
                         if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                            refAt(Block.parent(header)) == parent)
+                            isParent(refAt(Block.parent(header)), parent))
                         {
                             found = header;
                             break;
@@ -381,6 +395,17 @@ public final class ShadowTable extends TableWriteFields
         // The word may come from a header in its next life: bound it before indexing.
         final Object[] refs = (Object[])REFS.getAcquire(this);
         return word >= 0 && word < refs.length ? refs[(int)word] : null;
+    }
+
+    /**
+     * Whether a reference-array entry is this parent: the object itself (strong parents), or a
+     * {@link WeakParent} that refers to it. {@code refersTo} compares without making the referent
+     * strongly reachable and allocates nothing; a strong store pays the {@code instanceof} only on a
+     * fingerprint-and-id match of another parent, which is rare.
+     */
+    private static boolean isParent(final Object entry, final Object parent)
+    {
+        return entry == parent || (entry instanceof WeakParent && ((WeakParent)entry).refersTo(parent));
     }
 
     private static IllegalStateException closed()
@@ -445,10 +470,35 @@ public final class ShadowTable extends TableWriteFields
             {
                 final long header = header(slot);
                 if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                    refs[(int)Block.parent(header)] == parent)
+                    isParent(refs[(int)Block.parent(header)], parent))
                 {
                     return index;
                 }
+            }
+            index = (index + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Slot index of a block, found from its key's hash (a weak parent's variable, whose parent may
+     * be gone).
+     *
+     * @param header the block header.
+     * @param hash   its key's hash.
+     * @return the index, or -1 when the block is not linked.
+     */
+    public int indexOfHeader(final long header, final long hash)
+    {
+        final long[] slots = this.slots;
+        final int mask = slots.length - 1;
+        int index = (int)hash & mask;
+        long slot;
+        while (0 != (slot = slots[index]))
+        {
+            if (header(slot) == header)
+            {
+                return index;
             }
             index = (index + 1) & mask;
         }
@@ -559,8 +609,14 @@ public final class ShadowTable extends TableWriteFields
     {
         final long id = Block.id(header);
         final long parent = Block.parent(header);
-        return (Block.flags(header) & Block.OBJECT) != 0 ?
-            hashObject(refs[(int)parent], id) : hashLong(parent, id);
+        if ((Block.flags(header) & Block.OBJECT) == 0)
+        {
+            return hashLong(parent, id);
+        }
+        final Object entry = refs[(int)parent];
+        // A weak parent may be collected: its identity hash was kept while it was alive.
+        return entry instanceof WeakParent ?
+            hashIdentity(((WeakParent)entry).identityHash, id) : hashObject(entry, id);
     }
 
     /**
