@@ -897,6 +897,16 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     // Internals
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * The store's native memory, for tests in this package (fault injection); not API.
+     *
+     * @return the arena.
+     */
+    NativeArena arena()
+    {
+        return arena;
+    }
+
     private ShadowTable tableOf(final long parent)
     {
         return tables[ShadowTable.segmentOf(parent, tables.length)];

@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * stores, recorded here (under this object's monitor: rare, short) so that {@link #close()} gives
  * every byte back.
  *
+ * <p>When the operating system refuses memory ({@code Unsafe.allocateMemory} throws
+ * {@link OutOfMemoryError} when {@code malloc} returns null), the request is refused as one over
+ * the cap is: 0, nothing reserved, nothing recorded. Tests make that happen with a
+ * {@link FaultInjector}.
+ *
  * <p>Thread-safe.
  */
 public final class NativeArena
@@ -33,6 +38,8 @@ public final class NativeArena
     private final ArrayList<BytesStore<?, ?>> slabs = new ArrayList<>();
     private final Long2ObjectHashMap<BytesStore<?, ?>> dedicated = new Long2ObjectHashMap<>();
     private boolean closed;
+    // Tests only; null otherwise. Read on the slow paths alone (new slab, dedicated block, growth).
+    private volatile FaultInjector faults;
 
     /**
      * Create an arena.
@@ -44,6 +51,41 @@ public final class NativeArena
     {
         this.alignment = alignment;
         this.maxMemory = maxMemory;
+    }
+
+    /**
+     * For tests: make chosen memory requests fail (see {@link FaultInjector}).
+     *
+     * @param faults the injector, or null for none (the default).
+     */
+    public void faults(final FaultInjector faults)
+    {
+        this.faults = faults;
+    }
+
+    /**
+     * Whether a test's {@link FaultInjector} fails this request (always false without one). Called
+     * by the arena before it asks the OS for memory and by tables before they grow.
+     *
+     * @param site  what is asked for.
+     * @param bytes how much.
+     * @return true when the request is to fail.
+     * @throws OutOfMemoryError when the injector throws it.
+     */
+    public boolean faultAt(final FaultInjector.Site site, final long bytes)
+    {
+        final FaultInjector faults = this.faults;
+        return null != faults && faults.fail(site, bytes);
+    }
+
+    /**
+     * The cap on reserved bytes.
+     *
+     * @return the {@code maxMemory} the arena was created with.
+     */
+    public long maxMemory()
+    {
+        return maxMemory;
     }
 
     /**
@@ -93,18 +135,27 @@ public final class NativeArena
      * zeroed (blocks are zeroed when handed out) and stays mapped until {@link #close()}.
      *
      * @param bytes usable bytes wanted.
-     * @return the aligned base address, or 0 when the cap refuses it.
+     * @return the aligned base address, or 0 when the cap or the operating system refuses it.
      */
     public long newSlab(final int bytes)
     {
-        final BytesStore<?, ?> store = nativeStore((long)bytes + alignment);
+        final BytesStore<?, ?> store = nativeStore((long)bytes + alignment, FaultInjector.Site.SLAB);
         if (null == store)
         {
             return 0;
         }
-        synchronized (this)
+        try
         {
-            slabs.add(store);
+            synchronized (this)
+            {
+                slabs.add(store);
+            }
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // The list could not grow: give the slab back rather than lose track of it.
+            free(store);
+            return 0;
         }
         return alignUp(store.addressForRead(0));
     }
@@ -113,20 +164,29 @@ public final class NativeArena
      * A dedicated, zeroed allocation for a large variable's data, counted against the cap.
      *
      * @param size data size.
-     * @return the aligned address, or 0 when the cap refuses it.
+     * @return the aligned address, or 0 when the cap or the operating system refuses it.
      */
     public long allocateDedicated(final int size)
     {
-        final BytesStore<?, ?> store = nativeStore(alignUp(size) + alignment);
+        final BytesStore<?, ?> store = nativeStore(alignUp(size) + alignment, FaultInjector.Site.DEDICATED);
         if (null == store)
         {
             return 0;
         }
         final long address = alignUp(store.addressForRead(0));
         Memory.fill(address, size, (byte)0);
-        synchronized (this)
+        try
         {
-            dedicated.put(address, store);
+            synchronized (this)
+            {
+                dedicated.put(address, store);
+            }
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // The map could not grow: give the block back rather than lose track of it.
+            free(store);
+            return 0;
         }
         return address;
     }
@@ -191,13 +251,35 @@ public final class NativeArena
         return (bytes + alignment - 1) & -alignment;
     }
 
-    private BytesStore<?, ?> nativeStore(final long capacity)
+    private void free(final BytesStore<?, ?> store)
+    {
+        final long capacity = store.capacity();
+        store.releaseLast();
+        unreserve(capacity);
+    }
+
+    private BytesStore<?, ?> nativeStore(final long capacity, final FaultInjector.Site site)
     {
         if (!reserve(capacity))
         {
             return null;
         }
-        final BytesStore<?, ?> store = BytesStore.nativeStoreWithFixedCapacity(capacity);
+        final BytesStore<?, ?> store;
+        try
+        {
+            if (faultAt(site, capacity))
+            {
+                unreserve(capacity);
+                return null;
+            }
+            store = BytesStore.nativeStoreWithFixedCapacity(capacity);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // malloc returned null (Unsafe.allocateMemory throws this): refused, as over the cap.
+            unreserve(capacity);
+            return null;
+        }
         final long base = store.addressForRead(0);
         if (base + capacity > ADDRESS_LIMIT)
         {

@@ -516,7 +516,7 @@ public final class Segment extends SegmentPadRhs
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
         }
-        if (!table.ensureRoomForOne(liveVariables))
+        if (!table.ensureRoomForOne(liveVariables) || (null != parentObject && !table.ensureRoomForRef()))
         {
             failedAllocs++;
             return 0;
@@ -524,6 +524,7 @@ public final class Segment extends SegmentPadRhs
         final long header = allocator.allocate(size, cache);
         if (0 == header)
         {
+            // The memory cap, or the operating system, refused: nothing was added (rule 8).
             failedAllocs++;
             return 0;
         }

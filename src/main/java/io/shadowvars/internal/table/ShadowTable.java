@@ -2,6 +2,7 @@ package io.shadowvars.internal.table;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.PaddedLong;
+import io.shadowvars.internal.alloc.FaultInjector;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.jfr.TableGrowthEvent;
 
@@ -531,7 +532,7 @@ public final class ShadowTable extends TableWriteFields
      * Make room for one more entry, growing (and reserving memory) when the load would pass 60%.
      *
      * @param size entries the table holds now (the segment counts them).
-     * @return false when the memory cap refuses the growth; the table is then unchanged.
+     * @return false when the memory cap, or the heap, refuses the growth; the table is then unchanged.
      */
     public boolean ensureRoomForOne(final long size)
     {
@@ -556,7 +557,21 @@ public final class ShadowTable extends TableWriteFields
         {
             return false;
         }
-        final long[] fresh = new long[capacity];
+        long[] fresh;
+        try
+        {
+            fresh = allocator.faultAt(FaultInjector.Site.TABLE, capacity * 8L) ? null : new long[capacity];
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            // The heap has no room for the larger array: refused like the cap, the table as it was.
+            fresh = null;
+        }
+        if (null == fresh)
+        {
+            allocator.unreserve(capacity * 8L);
+            return false;
+        }
         final int mask = capacity - 1;
         for (final long slot : old)
         {
@@ -696,7 +711,41 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * Store an object parent; its index goes in the header's parent word.
+     * Make room for one more object parent, growing the reference arrays when they are full.
+     *
+     * @return false when the heap refuses the growth; the table is then unchanged.
+     */
+    public boolean ensureRoomForRef()
+    {
+        if (freeRefCount > 0 || refsUsed < refs.length)
+        {
+            return true;
+        }
+        final int length = refs.length << 1;
+        final Object[] grown;
+        final int[] grownFree;
+        try
+        {
+            if (allocator.faultAt(FaultInjector.Site.REFS, length * 12L))
+            {
+                return false;
+            }
+            // Both arrays before either is published: a failure leaves the table as it was.
+            grown = Arrays.copyOf(refs, length);
+            grownFree = Arrays.copyOf(freeRefs, length);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return false;
+        }
+        REFS.setRelease(this, grown);
+        freeRefs = grownFree;
+        return true;
+    }
+
+    /**
+     * Store an object parent; its index goes in the header's parent word. The caller has made
+     * room with {@link #ensureRoomForRef()}.
      *
      * @param parent the object.
      * @return its index.
@@ -710,11 +759,9 @@ public final class ShadowTable extends TableWriteFields
         }
         else
         {
-            if (refsUsed == refs.length)
+            if (refsUsed == refs.length && !ensureRoomForRef())
             {
-                final Object[] grown = Arrays.copyOf(refs, refs.length << 1);
-                REFS.setRelease(this, grown);
-                freeRefs = Arrays.copyOf(freeRefs, grown.length);
+                throw new OutOfMemoryError("no room for another object parent's reference");
             }
             index = refsUsed++;
         }
