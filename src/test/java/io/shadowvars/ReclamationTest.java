@@ -2,6 +2,8 @@ package io.shadowvars;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,6 +13,9 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -209,6 +214,146 @@ class ReclamationTest extends NativeMemoryBaseline
         store.stats();
         assertEquals(0, store.stats().pendingFreeBytes());
         reader.close();
+    }
+
+    // ---- Issue item 5: the memory cap while a reader stalls -----------------------------------------
+
+    /**
+     * A reader that stalls (an EPOCH reader inside a section, a QSBR reader that stops calling
+     * {@code quiescent()}) holds back every block freed meanwhile. At the memory cap, allocations
+     * then return 0 and count {@code failedAllocs}: they never throw, never wait for the reader and
+     * never go over the cap; {@code free} goes on. Once the reader lets go, the very next
+     * allocation succeeds.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Reclamation.class, names = {"EPOCH", "QSBR"})
+    void shouldReturnZeroAtTheCapWhileAStalledReaderHoldsMemoryAndSucceedOnceItLetsGo(final Reclamation reclamation)
+        throws ExecutionException, InterruptedException
+    {
+        final long cap = 256 * 1024;
+        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).maxMemory(cap).build());
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final CountDownLatch letGo = new CountDownLatch(1);
+        final CountDownLatch left = new CountDownLatch(1);
+        final AtomicBoolean done = new AtomicBoolean();
+        final CompletableFuture<Void> readerThread = CompletableFuture.runAsync(() ->
+        {
+            final ShadowReader reader = store.reader(); // QSBR: protected from here on
+            if (Reclamation.EPOCH == reclamation)
+            {
+                reader.enter();
+            }
+            stalled.countDown();
+            await(letGo);
+            if (Reclamation.EPOCH == reclamation)
+            {
+                reader.exit(); // an idle EPOCH reader holds nothing
+                left.countDown();
+                await(done);
+            }
+            else
+            {
+                reader.quiescent();
+                left.countDown();
+                while (!done.get())
+                {
+                    reader.quiescent(); // a QSBR reader that runs again keeps announcing
+                    Thread.onSpinWait();
+                }
+            }
+            reader.close();
+        });
+        await(stalled);
+
+        int allocated = 0;
+        int refused = 0;
+        long slowest = 0;
+        for (int i = 0; i < 20_000 && refused < 50; i++)
+        {
+            final long start = System.nanoTime();
+            final long address = store.alloc(PARENT + 64L * i, 1, 64);
+            slowest = Math.max(slowest, System.nanoTime() - start);
+            if (0 == address)
+            {
+                refused++;
+            }
+            else
+            {
+                allocated++;
+                assertTrue(store.free(PARENT + 64L * i, 1), "free goes on while the reader stalls");
+            }
+        }
+        final ShadowStats held = store.stats();
+        assertEquals(50, refused, "the cap was reached after " + allocated + " allocations");
+        assertTrue(allocated > 100, "allocated " + allocated);
+        assertEquals(50, held.failedAllocs());
+        assertEquals(0, held.liveVariables());
+        assertTrue(held.reservedBytes() <= cap, "reserved " + held.reservedBytes() + " over the cap");
+        assertTrue(held.pendingFreeBytes() >= allocated * 64L, "the reader holds every freed block: " + held);
+        assertTrue(slowest < 1_000_000_000L, "an allocation took " + slowest + " ns: it must not wait for the reader");
+        assertTrue(store.stats().pendingFreeBytes() >= allocated * 64L, "still held while the reader holds on");
+
+        letGo.countDown();
+        await(left);
+        long address = store.alloc(PARENT, 2, 64);
+        int refusedAfter = 0;
+        if (Reclamation.QSBR == reclamation)
+        {
+            // A grace period ends when the reader announces the epoch it began at: the reader
+            // must run its next quiescent() or two first (it does, on its own thread).
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (0 == address && System.nanoTime() < deadline)
+            {
+                refusedAfter++;
+                Thread.yield();
+                address = store.alloc(PARENT, 2, 64);
+            }
+        }
+        assertNotEquals(0, address, "an allocation after the reader let go succeeds");
+        assertEquals(address, store.get(PARENT, 2));
+        assertTrue(store.free(PARENT, 2));
+        if (Reclamation.QSBR == reclamation)
+        {
+            // Every segment's held memory drains as the reader keeps announcing quiescent states.
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (store.stats().pendingFreeBytes() > 0 && System.nanoTime() < deadline)
+            {
+                Thread.yield();
+            }
+        }
+        // The held memory is reusable: hundreds of variables fit at once (the tables keep their size).
+        for (int i = 0; i < 500; i++)
+        {
+            assertNotEquals(0, store.alloc(PARENT + 64L * i, 1, 64), "allocation " + i + " after the reader let go");
+        }
+        for (int i = 0; i < 500; i++)
+        {
+            assertTrue(store.free(PARENT + 64L * i, 1));
+        }
+        done.set(true);
+        readerThread.get();
+        assertEquals(0, store.stats().pendingFreeBytes());
+        assertEquals(50 + refusedAfter, store.stats().failedAllocs());
+    }
+
+    private static void await(final CountDownLatch latch)
+    {
+        try
+        {
+            assertTrue(latch.await(30, TimeUnit.SECONDS), "timed out");
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new AssertionError(ex);
+        }
+    }
+
+    private static void await(final AtomicBoolean flag)
+    {
+        while (!flag.get())
+        {
+            Thread.onSpinWait();
+        }
     }
 
     // ---- Rule 12: a reader whose thread terminated holds nothing back ------------------------------

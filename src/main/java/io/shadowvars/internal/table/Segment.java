@@ -192,6 +192,8 @@ public final class Segment extends SegmentPadRhs
             {
                 try
                 {
+                    // Memory the other segment retired may have waited long enough by now.
+                    other.releaseExpired();
                     final long header = other.allocator.popFree(cls);
                     if (0 != header)
                     {
@@ -521,7 +523,11 @@ public final class Segment extends SegmentPadRhs
             failedAllocs++;
             return 0;
         }
-        final long header = allocator.allocate(size, cache);
+        long header = allocator.allocate(size, cache);
+        if (0 == header && (retired.pendingBytes() > 0 || peersPending()))
+        {
+            header = allocateAfterReclaiming(size, cache);
+        }
         if (0 == header)
         {
             // The memory cap, or the operating system, refused: nothing was added (rule 8).
@@ -570,6 +576,38 @@ public final class Segment extends SegmentPadRhs
         liveVariables++;
         liveBytes += size;
         return dataAddress(header);
+    }
+
+    private boolean peersPending()
+    {
+        final Segment[] peers = this.peers;
+        if (null == peers)
+        {
+            return false;
+        }
+        for (final Segment peer : peers)
+        {
+            if (peer.pendingBytes() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Refused with memory still waiting for readers (at the cap, typically after a reader stalled):
+     * two steps of the epoch release whatever no reader holds any more, here and, through
+     * {@link #takeFromPeers}, in the other segments, so the first allocation after the reader lets
+     * go succeeds. Slow path only; with the reader still holding, it refuses as before.
+     */
+    private long allocateAfterReclaiming(final int size, final BlockCache cache)
+    {
+        retired.seal();
+        reclaimer.tryAdvance();
+        reclaimer.tryAdvance();
+        retired.releaseExpired(reclaimer.epoch());
+        return allocator.allocate(size, cache);
     }
 
     private void abandon(final long header, final int ref)
