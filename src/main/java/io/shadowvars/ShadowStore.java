@@ -60,8 +60,8 @@ import java.util.Objects;
  * Expected outcomes are return values: 0 or {@code false} for absent, duplicate, over the memory
  * limit, or refused by a constructor. Misuse throws: {@link IllegalArgumentException} for parent 0,
  * a negative size or a size over the store's maximum; {@link NullPointerException} for a null object
- * parent; {@link IllegalStateException} for any call after {@link #close()} or a mutating call from
- * inside a constructor or destructor.
+ * parent; {@link IllegalStateException} for any call after {@link #close()} (but the four that
+ * describe the store: see there) or a mutating call from inside a constructor or destructor.
  */
 public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseable
 {
@@ -770,7 +770,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /**
-     * The reclamation mode this store was built with.
+     * The reclamation mode this store was built with. Answers after {@link #close()} too.
      *
      * @return the mode.
      */
@@ -780,7 +780,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /**
-     * The largest size a variable may be allocated with.
+     * The largest size a variable may be allocated with. Answers after {@link #close()} too.
      *
      * @return the maximum size in bytes.
      */
@@ -796,7 +796,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     /**
      * Free all native memory. No destructor runs. Idempotent. Every other store call afterwards
-     * throws {@link IllegalStateException}.
+     * throws {@link IllegalStateException}, but for those that describe the store rather than use
+     * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()} and {@link #toString()}
+     * keep answering. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
+     * {@code exit()}, {@code quiescent()} and {@code close()} return normally (see there).
      *
      * <p>Readers are waited for (contract rule 13): once the store is marked closed and its tables
      * dropped (a {@code get} from then on throws), {@code close()} waits up to
@@ -884,7 +887,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     /**
      * The number of segments the store is split into (a power of two): writers on parents of
-     * different segments never wait for each other.
+     * different segments never wait for each other. Answers after {@link #close()} too.
      *
      * @return the segment count.
      */
@@ -1078,7 +1081,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
-         * How many variables the table holds before it first grows. Default 1024.
+         * How many variables the table holds before it first grows. Default 1024. The table's slots
+         * live on the heap, 8 bytes each, a power of two per segment with the entries at most 60%
+         * of it (2^26 entries take 1 GiB): {@link #build()} rejects a capacity whose slots do not
+         * fit in the heap.
          *
          * @param initialCapacity from 1.
          * @return this builder.
@@ -1133,11 +1139,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
          *
          * @param reclamation the mode.
          * @return this builder.
-         * @throws NullPointerException when null.
+         * @throws IllegalArgumentException when null (a bad option, as every other).
          */
         public Builder reclamation(final Reclamation reclamation)
         {
-            this.reclamation = Objects.requireNonNull(reclamation, "reclamation");
+            if (null == reclamation)
+            {
+                throw new IllegalArgumentException("reclamation must be EPOCH, QSBR or NONE: null");
+            }
+            this.reclamation = reclamation;
             return this;
         }
 
@@ -1220,7 +1230,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
          * @return a new store.
          * @throws IllegalArgumentException when maxMemory is too small for the initial table, or
          *                                  when onParentCollected is set without
-         *                                  weakObjectParents(true).
+         *                                  weakObjectParents(true), or when the initial table's slots
+         *                                  (8 bytes each, on the heap) do not fit in the JVM's heap.
          */
         public ShadowStore build()
         {
@@ -1230,6 +1241,22 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                     "onParentCollected needs weakObjectParents(true): weakObjectParents is false");
             }
             final CollectedParents collected = weakObjectParents ? new CollectedParents(onParentCollected) : null;
+            final int perSegment = Math.max(1, (initialCapacity + segments - 1) / segments);
+            final long slots = (long)segments * ShadowTable.capacityFor(perSegment);
+            final long tableBytes = slots * 8;
+            if (tableBytes > maxMemory)
+            {
+                throw new IllegalArgumentException("maxMemory must be at least " + tableBytes + " bytes for the " +
+                    "initial table (" + slots + " slots in " + segments + " segments for initialCapacity " +
+                    initialCapacity + "): " + maxMemory);
+            }
+            final long heap = Runtime.getRuntime().maxMemory();
+            if (tableBytes > heap)
+            {
+                throw new IllegalArgumentException("initialCapacity needs a table of " + slots + " slots (" +
+                    tableBytes + " bytes of heap), more than the JVM's maximum heap of " + heap + " bytes: " +
+                    initialCapacity);
+            }
             final SizeClasses classes = new SizeClasses(alignment);
             final NativeArena arena = new NativeArena(alignment, maxMemory);
             final Reclaimer reclaimer = new Reclaimer(reclamation, checked);
@@ -1237,7 +1264,6 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             // by one thread could not serve another. Checked mode poisons every block instead.
             final CallbackGuard guard = new CallbackGuard(classes.count(), !checked && Long.MAX_VALUE == maxMemory);
             final Segment[] parts = new Segment[segments];
-            final int perSegment = Math.max(1, (initialCapacity + segments - 1) / segments);
             try
             {
                 for (int i = 0; i < segments; i++)
@@ -1253,6 +1279,13 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             {
                 arena.close();
                 throw ex;
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // Below the maximum heap, but not free now: the option cannot be met in this JVM.
+                arena.close();
+                throw new IllegalArgumentException("initialCapacity needs a table of " + slots + " slots (" +
+                    tableBytes + " bytes of heap), which the heap cannot hold now: " + initialCapacity, ex);
             }
             return new ShadowStore(this, parts, arena, reclaimer, guard, collected, classes.dataOffset());
         }

@@ -6,7 +6,11 @@ import org.agrona.MutableDirectBuffer;
  * A view of one shadow variable handed to a {@link ShadowCtor} or {@link ShadowDtor}.
  *
  * <p>It is a flyweight: valid only inside the callback it is passed to, and reused afterwards. Do
- * not keep it or the buffer returned by {@link #data()}.
+ * not keep it or the buffer returned by {@link #data()}. Used after its callback returned, its
+ * methods throw {@link IllegalStateException}, unless (outside checked mode) the store has
+ * meanwhile handed the same flyweight to another callback, which it then describes. In checked
+ * mode every callback gets its own, which stays invalid, and a kept {@link #data()} buffer no
+ * longer reaches the data (any access throws {@link IndexOutOfBoundsException}).
  */
 public interface ShadowVar
 {

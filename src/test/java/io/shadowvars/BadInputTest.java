@@ -316,6 +316,8 @@ class BadInputTest extends NativeMemoryBaseline
                     f.reader.exit();
                 }
             }, "close()", "inside a read section"));
+            rows.add(new Row("reader: close() from another thread", reclamation, true, IllegalStateException.class,
+                f -> onAnotherThread(f.reader()::close), "close()", "owned by thread", OWNER, "other-thread"));
             rows.add(new Row("reader: enter() after close()", reclamation, true, IllegalStateException.class, f ->
             {
                 final ShadowReader reader = f.store.reader();
@@ -535,6 +537,183 @@ class BadInputTest extends NativeMemoryBaseline
     }
 
     @Test
+    void shouldKeepAnsweringTheCallsThatDescribeTheStoreAfterClose()
+    {
+        final ShadowStore store = track(ShadowStore.builder().reclamation(Reclamation.QSBR).maxSize(4096).segments(4)
+            .build());
+        store.close();
+        assertEquals(Reclamation.QSBR, store.reclamation());
+        assertEquals(4096, store.maxSize());
+        assertEquals(4, store.segments());
+        assertTrue(store.toString().contains("closed=true"), store.toString());
+        assertThrowsExactly(IllegalStateException.class, store::stats, "the others still throw");
+    }
+
+    /**
+     * After the store's close(), a reader's enter() throws in every mode (checked or not): the
+     * section could protect nothing. exit(), quiescent() and close() return normally: they are how
+     * a reader lets go of what it found before the close, which close() waits for.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldRejectEnterButAllowLettingGoOnAReaderOfAClosedStore(final Reclamation reclamation, final boolean checked)
+        throws Exception
+    {
+        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).checked(checked).build());
+        final long address = store.alloc(0x1000L, ID, 8);
+        final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+        final Thread readerThread = new Thread(() ->
+        {
+            try
+            {
+                final ShadowReader reader = store.reader();
+                reader.enter();
+                assertEquals(address, store.get(0x1000L, ID));
+                inside.countDown();
+                while (!store.toString().contains("closed=true"))
+                {
+                    Thread.onSpinWait(); // close() has begun and now waits for this section
+                }
+                reader.exit();
+                reader.quiescent();
+                final Throwable failure = assertThrowsExactly(IllegalStateException.class, reader::enter);
+                assertNames(failure, "enter() after the store's close()", "enter()", "closed ShadowStore");
+                reader.close();
+                reader.close();
+            }
+            catch (final Throwable ex)
+            {
+                readerFailure.set(ex);
+            }
+        }, OWNER);
+        readerThread.start();
+        assertTrue(inside.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        // A QSBR reader that sits idle through close() holds it up for the whole bound: not here.
+        final ShadowReader idle = Reclamation.QSBR == reclamation ? null : store.reader();
+        store.close();
+        readerThread.join();
+        if (null != readerFailure.get())
+        {
+            throw new AssertionError(readerFailure.get().getMessage(), readerFailure.get());
+        }
+        if (null != idle)
+        {
+            final Throwable failure = assertThrowsExactly(IllegalStateException.class, idle::enter);
+            assertNames(failure, "enter() after the store's close()", "closed ShadowStore");
+            idle.quiescent();
+            idle.close();
+            assertThrowsExactly(IllegalStateException.class, idle::enter, "still throws on a closed handle");
+        }
+        // NativeMemoryBaseline: the close gave everything back (it waited for the section).
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> modes()
+    {
+        final List<org.junit.jupiter.params.provider.Arguments> modes = new ArrayList<>();
+        for (final Reclamation reclamation : Reclamation.values())
+        {
+            for (final boolean checked : new boolean[]{false, true})
+            {
+                modes.add(org.junit.jupiter.params.provider.Arguments.of(reclamation, checked));
+            }
+        }
+        return modes.stream();
+    }
+
+    /**
+     * A ShadowVar kept past its ctor or dtor throws IllegalStateException when used again outside
+     * a callback; in checked mode it stays invalid inside later callbacks too, and its data buffer
+     * no longer reaches the data.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modes")
+    void shouldRejectAShadowVarUsedAfterItsCallbackReturned(final Reclamation reclamation, final boolean checked)
+    {
+        final Fixture fixture = fixture(reclamation, checked);
+        final ShadowVar[] kept = new ShadowVar[2];
+        final org.agrona.MutableDirectBuffer[] keptData = new org.agrona.MutableDirectBuffer[1];
+        final Object parent = new Object();
+        final long address = fixture.store.alloc(parent, ID, 16, (var, data) ->
+        {
+            var.data().putLong(0, 0xABCDL);
+            kept[0] = var;
+            keptData[0] = var.data();
+            return 0;
+        }, null);
+        assertNotEquals(0, address);
+        final long freed = fixture.store.alloc(0x7000L, ID, 8);
+        assertTrue(fixture.store.free(0x7000L, ID, var -> kept[1] = var));
+        assertNotEquals(0, freed);
+        final List<Long> before = fixture.stats();
+
+        for (final ShadowVar var : kept)
+        {
+            final List<org.junit.jupiter.api.function.Executable> uses = List.of(
+                var::id, var::parent, var::parentObject, var::size, var::address, var::data);
+            for (final org.junit.jupiter.api.function.Executable use : uses)
+            {
+                final Throwable failure = assertThrowsExactly(IllegalStateException.class, use);
+                assertNames(failure, "kept ShadowVar", "ShadowVar", "after its ctor or dtor returned");
+            }
+            assertTrue(var.toString().contains("invalid"), var.toString());
+        }
+        if (checked)
+        {
+            assertThrowsExactly(IndexOutOfBoundsException.class, () -> keptData[0].getLong(0),
+                "a kept data buffer no longer reaches the data");
+            // Inside a later callback, a kept var is still the old, invalid one.
+            assertNotEquals(0, fixture.store.alloc(new Object(), ID, 8, (var, data) ->
+            {
+                assertThrowsExactly(IllegalStateException.class, kept[0]::id);
+                return 0;
+            }, null));
+        }
+        assertUnchangedButFor(fixture, before);
+        assertEquals(0xABCDL, new UnsafeBuffer(address, 16).getLong(0), "the variable's data is intact");
+        assertEquals(address, fixture.store.get(parent, ID));
+    }
+
+    private static void assertUnchangedButFor(final Fixture fixture, final List<Long> before)
+    {
+        final List<Long> now = fixture.stats();
+        // Only the checked branch's extra allocation may differ: one variable of 8 bytes.
+        final long extra = now.get(0) - before.get(0);
+        assertTrue(extra == 0 || extra == 1, "live " + before.get(0) + " -> " + now.get(0));
+        assertEquals(before.get(1) + 8 * extra, now.get(1), "liveBytes");
+        assertEquals(before.subList(3, 6), now.subList(3, 6), "[pending, duplicates, failed]");
+    }
+
+    @Test
+    void shouldRejectAMaxMemoryTooSmallForTheInitialTableAtBuildNamingItAndKeepTheBuilder()
+    {
+        final ShadowStore.Builder builder = ShadowStore.builder().segments(8).initialCapacity(1024).maxMemory(64);
+        final Throwable failure = assertThrowsExactly(IllegalArgumentException.class, builder::build);
+        assertNames(failure, "maxMemory(64)", "maxMemory", "16384", ": 64");
+        assertTrue(String.valueOf(failure.getMessage()).endsWith(": 64"), failure.getMessage());
+        final ShadowStore store = track(builder.maxMemory(16384).build());
+        assertEquals(16384, store.stats().reservedBytes(), "the table exactly fits the cap");
+        assertEquals(0, store.alloc(0x1000L, ID, 8), "nothing else fits");
+    }
+
+    @Test
+    void shouldRejectAnInitialCapacityWhoseTableCannotFitInTheHeapNamingIt()
+    {
+        final int capacity = 1 << 29;
+        final long tableBytes = 8L * io.shadowvars.internal.table.ShadowTable.capacityFor(capacity);
+        org.junit.jupiter.api.Assumptions.assumeTrue(tableBytes > Runtime.getRuntime().maxMemory(),
+            "the heap could hold " + tableBytes + " bytes of slots");
+        final ShadowStore.Builder builder = ShadowStore.builder().segments(1).initialCapacity(capacity);
+        final Throwable failure = assertThrowsExactly(IllegalArgumentException.class, builder::build);
+        assertNames(failure, "initialCapacity 2^29", "initialCapacity", "heap", String.valueOf(tableBytes),
+            ": " + capacity);
+        // The default segments split it, with the same total: rejected the same way.
+        assertThrowsExactly(IllegalArgumentException.class, ShadowStore.builder().initialCapacity(capacity)::build);
+        final ShadowStore store = track(builder.initialCapacity(1 << 16).build());
+        assertNotEquals(0, store.alloc(0x1000L, ID, 8), "the builder works with a capacity that fits");
+    }
+
+    @Test
     void shouldTreatABoxedLongAsAnObjectParentInUncheckedMode()
     {
         final Fixture fixture = fixture(Reclamation.EPOCH, false);
@@ -611,7 +790,7 @@ class BadInputTest extends NativeMemoryBaseline
             new Option("maxSize(-1)", iae, b -> b.maxSize(-1), "maxSize", "-1"),
             new Option("maxSize(MIN_VALUE)", iae, b -> b.maxSize(Integer.MIN_VALUE), "maxSize",
                 String.valueOf(Integer.MIN_VALUE)),
-            new Option("reclamation(null)", NullPointerException.class, b -> b.reclamation(null), "reclamation"));
+            new Option("reclamation(null)", iae, b -> b.reclamation(null), "reclamation", ": null"));
     }
 
     /**

@@ -33,7 +33,7 @@ class BuilderTest extends NativeMemoryBaseline
         assertRejected(() -> ShadowStore.builder().alignment(8192), "alignment", "8192");
         assertRejected(() -> ShadowStore.builder().maxSize(-1), "maxSize", "-1");
         assertRejected(() -> ShadowStore.builder().maxMemory(64).build(), "maxMemory");
-        assertThrows(NullPointerException.class, () -> ShadowStore.builder().reclamation(null));
+        assertRejected(() -> ShadowStore.builder().reclamation(null), "reclamation", "null");
     }
 
     @Test

@@ -87,6 +87,7 @@ final class DemoOptions
         final DemoOptions options = new DemoOptions();
         boolean consumersGiven = false;
         String otherOption = null;
+        boolean reclamationGiven = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -116,6 +117,7 @@ final class DemoOptions
 
                 case "--reclamation":
                     options.reclamation = reclamation(value(args, i++));
+                    reclamationGiven = true;
                     break;
 
                 case "--payload":
@@ -184,6 +186,23 @@ final class DemoOptions
             throw new UsageException("--counters-file needs the shadowvars store, not --peer chm: " +
                 options.countersFile);
         }
+        if (options.peerChm)
+        {
+            // The peer has no store: these would be silently ignored. NONE still means one thread.
+            if (options.checked)
+            {
+                throw new UsageException("--checked does nothing with --peer chm (the peer has no store)");
+            }
+            if (reclamationGiven && Reclamation.NONE != options.reclamation)
+            {
+                throw new UsageException("--reclamation " + options.reclamation + " does nothing with --peer chm " +
+                    "(the peer has no store; only NONE, one thread, applies)");
+            }
+        }
+        if (null != options.json)
+        {
+            checkWritable(options.json);
+        }
         if (Reclamation.NONE == options.reclamation)
         {
             if (consumersGiven && options.consumers != 1)
@@ -214,6 +233,29 @@ final class DemoOptions
     long warmupNanos()
     {
         return Math.min(2_000_000_000L, seconds * 200_000_000L);
+    }
+
+    /**
+     * Refuse, before the run, a JSON file that cannot be written: its directory is missing or not
+     * writable, or it is a directory or a read-only file. A failure the check cannot foresee (a
+     * full disk) still ends the run with exit code 1.
+     */
+    private static void checkWritable(final Path file) throws UsageException
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Path directory = absolute.getParent();
+        if (Files.isDirectory(absolute))
+        {
+            throw new UsageException("--json names a directory, not a file: " + file);
+        }
+        if (null == directory || !Files.isDirectory(directory))
+        {
+            throw new UsageException("--json names a file in a directory that does not exist: " + file);
+        }
+        if (Files.exists(absolute) ? !Files.isWritable(absolute) : !Files.isWritable(directory))
+        {
+            throw new UsageException("--json names a file that cannot be written: " + file);
+        }
     }
 
     private static String value(final String[] args, final int i) throws UsageException

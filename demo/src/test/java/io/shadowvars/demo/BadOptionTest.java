@@ -70,6 +70,14 @@ class BadOptionTest
             row(new String[]{"--read-counters", "c.dat", "--seconds", "3"}, "--read-counters", "no other option",
                 "--seconds"),
             row(new String[]{"--checked", "--read-counters", "c.dat"}, "--read-counters", "no other option", "--checked"),
+            row(new String[]{"--json", "/nonexistent/dir/out.json"}, "--json", "does not exist",
+                "/nonexistent/dir/out.json"),
+            row(new String[]{"--json", System.getProperty("java.io.tmpdir")}, "--json", "directory",
+                System.getProperty("java.io.tmpdir")),
+            row(new String[]{"--peer", "chm", "--checked"}, "--checked", "--peer chm"),
+            row(new String[]{"--checked", "--peer", "chm"}, "--checked", "--peer chm"),
+            row(new String[]{"--peer", "chm", "--reclamation", "QSBR"}, "--reclamation QSBR", "--peer chm"),
+            row(new String[]{"--reclamation", "epoch", "--peer", "chm"}, "--reclamation EPOCH", "--peer chm"),
             row(new String[]{"--help", "--bogus"}, "unknown option", "--bogus"));
     }
 

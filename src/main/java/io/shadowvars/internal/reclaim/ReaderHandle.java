@@ -122,10 +122,14 @@ public final class ReaderHandle implements ShadowReader
                 throw new IllegalStateException("enter() on a closed ShadowReader");
             }
         }
+        final long epoch = globalEpoch.getAcquire();
+        if ((epoch & Reclaimer.CLOSED) != 0)
+        {
+            throw new IllegalStateException("enter() on a ShadowReader of a closed ShadowStore");
+        }
         inSection = true;
         if (Reclamation.EPOCH == mode)
         {
-            final long epoch = globalEpoch.getAcquire();
             local.setOpaque(epoch << 1 | 1);
             // Store-load: the pin must be visible before this thread reads the table (crossbeam's
             // SeqCst fence in pin()); the writer's fence before it scans pairs with this one.
@@ -177,6 +181,11 @@ public final class ReaderHandle implements ShadowReader
     @Override
     public void close()
     {
+        if (checked && !ownerTerminated())
+        {
+            // Another thread's close() would unregister the handle while its owner may be reading.
+            checkOwner("close");
+        }
         if (closed)
         {
             return;

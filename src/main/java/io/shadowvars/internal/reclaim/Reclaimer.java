@@ -62,6 +62,12 @@ public final class Reclaimer
         void releaseAllRetired();
     }
 
+    /**
+     * Set in the global epoch by {@link #awaitReadersForClose} once the store is closed: a reader's
+     * {@code enter()} tests it on the epoch it loads anyway, so the check costs no extra load.
+     */
+    static final long CLOSED = 1L << 62;
+
     private final Reclamation mode;
     private final boolean checked;
     private final PaddedLong epoch = new PaddedLong(0);
@@ -279,14 +285,16 @@ public final class Reclaimer
      */
     public ReaderHandle awaitReadersForClose(final long boundNanos)
     {
+        final long g = epoch.getAcquire();
+        // Writers are all shut out (the store is marked closed under every lock): nobody races this.
+        // The CLOSED bit makes every later enter() throw; the value stays above g, so a reader
+        // that pins or announces it afterwards holds nothing.
+        epoch.setRelease((g + 1) | CLOSED);
+        VarHandle.fullFence();
         if (Reclamation.NONE == mode)
         {
             return null;
         }
-        final long g = epoch.getAcquire();
-        // Writers are all shut out (the store is marked closed under every lock): nobody races this.
-        epoch.setRelease(g + 1);
-        VarHandle.fullFence();
         final long deadline = System.nanoTime() + boundNanos;
         for (final ReaderHandle reader : readers)
         {

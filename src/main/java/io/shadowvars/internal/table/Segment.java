@@ -99,6 +99,7 @@ abstract class SegmentPadRhs extends SegmentCounters
 public final class Segment extends SegmentPadRhs
 {
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
+    private static final byte[] NO_DATA = new byte[0];
 
     private final CallbackGuard guard;
     private final ShadowTable table;
@@ -109,6 +110,7 @@ public final class Segment extends SegmentPadRhs
     private final Callback callback = new Callback();
     private final WeakParents weakParents;
     private final CollectedParents collectedParents;
+    private final boolean checked;
     private Segment[] peers;
     private int index;
 
@@ -154,6 +156,7 @@ public final class Segment extends SegmentPadRhs
         final CollectedParents collected)
     {
         this.guard = guard;
+        this.checked = checked;
         this.reclaimer = reclaimer;
         this.dataOffset = classes.dataOffset();
         this.table = new ShadowTable(expectedEntries, arena);
@@ -551,10 +554,11 @@ public final class Segment extends SegmentPadRhs
         if (null != ctor)
         {
             final int result;
+            final Callback var = callbackFor(header);
             final CallbackGuard.Writer inside = guard.enter();
             try
             {
-                result = ctor.construct(callback.of(header), ctorData);
+                result = ctor.construct(var, ctorData);
             }
             catch (final Throwable ex)
             {
@@ -563,6 +567,7 @@ public final class Segment extends SegmentPadRhs
             }
             finally
             {
+                var.invalidate();
                 guard.leave(inside);
             }
             if (0 != result)
@@ -645,10 +650,11 @@ public final class Segment extends SegmentPadRhs
         Throwable failure = earlier;
         if (null != dtor)
         {
+            final Callback var = callbackFor(header);
             final CallbackGuard.Writer inside = guard.enter();
             try
             {
-                dtor.destroy(callback.of(header));
+                dtor.destroy(var);
             }
             catch (final Throwable ex)
             {
@@ -671,6 +677,7 @@ public final class Segment extends SegmentPadRhs
             }
             finally
             {
+                var.invalidate();
                 guard.leave(inside);
             }
         }
@@ -767,6 +774,7 @@ public final class Segment extends SegmentPadRhs
             }
             finally
             {
+                collectedVar.invalidate();
                 guard.leave(inside);
             }
             lock();
@@ -840,7 +848,21 @@ public final class Segment extends SegmentPadRhs
         }
     }
 
-    /** The flyweight handed to constructors and destructors; used under the lock only. */
+    /**
+     * The variable handed to a constructor or destructor: the segment's one flyweight, or in
+     * checked mode a new one per call, so that one kept past its callback always fails.
+     */
+    private Callback callbackFor(final long header)
+    {
+        return (checked ? new Callback() : callback).of(header);
+    }
+
+    /**
+     * The flyweight handed to constructors and destructors; used under the lock only. Once its
+     * callback returns it is invalid: every method throws {@link IllegalStateException} (until,
+     * outside checked mode, the segment hands it to its next callback), and in checked mode its
+     * buffer no longer reaches the data.
+     */
     private final class Callback implements ShadowVar
     {
         private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
@@ -865,15 +887,37 @@ public final class Segment extends SegmentPadRhs
             return this;
         }
 
+        void invalidate()
+        {
+            header = 0;
+            if (checked)
+            {
+                buffer.wrap(NO_DATA);
+            }
+        }
+
+        private long header()
+        {
+            final long header = this.header;
+            if (0 == header)
+            {
+                throw new IllegalStateException(
+                    "ShadowVar used after its ctor or dtor returned: it is valid only inside the callback");
+            }
+            return header;
+        }
+
         @Override
         public long parent()
         {
+            final long header = header();
             return (Block.flags(header) & Block.OBJECT) != 0 ? 0 : Block.parent(header);
         }
 
         @Override
         public Object parentObject()
         {
+            final long header = header();
             if (collected || (Block.flags(header) & Block.OBJECT) == 0)
             {
                 return null;
@@ -887,30 +931,35 @@ public final class Segment extends SegmentPadRhs
         @Override
         public long id()
         {
-            return Block.id(header);
+            return Block.id(header());
         }
 
         @Override
         public int size()
         {
-            return Block.size(header);
+            return Block.size(header());
         }
 
         @Override
         public long address()
         {
-            return dataAddress(header);
+            return dataAddress(header());
         }
 
         @Override
         public MutableDirectBuffer data()
         {
+            header();
             return buffer;
         }
 
         @Override
         public String toString()
         {
+            if (0 == header)
+            {
+                return "ShadowVar{invalid: its ctor or dtor returned}";
+            }
             return "ShadowVar{parent=" + (null != parentObject() ? parentObject() : "0x" + Long.toHexString(parent())) +
                 ", id=0x" + Long.toHexString(id()) + ", size=" + size() + "}";
         }

@@ -164,7 +164,14 @@ public final class ShadowTable extends TableWriteFields
         SLOTS.setRelease(this, slots);
     }
 
-    private static int capacityFor(final int entries)
+    /**
+     * The slots a table for {@code entries} entries starts with: a power of two, at least 16, with
+     * the entries at most 60% of it.
+     *
+     * @param entries entries to hold before the first resize.
+     * @return the slot count.
+     */
+    public static int capacityFor(final int entries)
     {
         final long wanted = Math.max(16, (long)Math.ceil(entries / 0.6) + 1);
         if (wanted > MAX_CAPACITY)
