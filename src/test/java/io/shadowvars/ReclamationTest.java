@@ -290,7 +290,7 @@ class ReclamationTest extends NativeMemoryBaseline
         assertEquals(0, held.liveVariables());
         assertTrue(held.reservedBytes() <= cap, "reserved " + held.reservedBytes() + " over the cap");
         assertTrue(held.pendingFreeBytes() >= allocated * 64L, "the reader holds every freed block: " + held);
-        assertTrue(slowest < 1_000_000_000L, "an allocation took " + slowest + " ns: it must not wait for the reader");
+        assertTrue(slowest < 10_000_000_000L, "an allocation took " + slowest + " ns: it must not wait for the reader");
         assertTrue(store.stats().pendingFreeBytes() >= allocated * 64L, "still held while the reader holds on");
 
         letGo.countDown();
@@ -334,6 +334,38 @@ class ReclamationTest extends NativeMemoryBaseline
         readerThread.get();
         assertEquals(0, store.stats().pendingFreeBytes());
         assertEquals(50 + refusedAfter, store.stats().failedAllocs());
+    }
+
+    /**
+     * The first allocation after a stalled reader lets go succeeds even for a size class all of
+     * whose freed blocks were retired after the epoch last moved (they need two more epochs, where
+     * the usual collection before carving gives one): a refusal with memory pending moves the
+     * epoch on and tries again.
+     */
+    @Test
+    void shouldSucceedOnTheFirstAllocationAfterAStalledReaderLetsGoWhateverEpochItsBlocksWaitFor()
+    {
+        final ShadowStore store = track(ShadowStore.builder().segments(1).maxMemory(128 * 1024).build());
+        final ShadowReader reader = store.reader();
+        reader.enter();
+        for (int i = 0; i < 64; i++)
+        {
+            // Another size class first: its frees let the epoch move once, then it sticks.
+            assertNotEquals(0, store.alloc(PARENT + 64L * i, 1, 64));
+            assertTrue(store.free(PARENT + 64L * i, 1));
+        }
+        int allocated = 0;
+        while (0 != store.alloc(PARENT + 64L * (1_000 + allocated), 1, 256))
+        {
+            assertTrue(store.free(PARENT + 64L * (1_000 + allocated), 1));
+            allocated++;
+        }
+        assertTrue(allocated > 10, "allocated " + allocated);
+        reader.exit();
+        final long address = store.alloc(PARENT, 2, 256);
+        assertNotEquals(0, address, "the first allocation after the reader let go");
+        assertEquals(address, store.get(PARENT, 2));
+        reader.close();
     }
 
     private static void await(final CountDownLatch latch)
