@@ -562,6 +562,7 @@ class BadInputTest extends NativeMemoryBaseline
         final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).checked(checked).build());
         final long address = store.alloc(0x1000L, ID, 8);
         final java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
         final AtomicReference<Throwable> readerFailure = new AtomicReference<>();
         final Thread readerThread = new Thread(() ->
         {
@@ -577,6 +578,7 @@ class BadInputTest extends NativeMemoryBaseline
                 }
                 reader.exit();
                 reader.quiescent();
+                assertTrue(closed.await(30, java.util.concurrent.TimeUnit.SECONDS)); // close() has returned
                 final Throwable failure = assertThrowsExactly(IllegalStateException.class, reader::enter);
                 assertNames(failure, "enter() after the store's close()", "enter()", "closed ShadowStore");
                 reader.close();
@@ -592,6 +594,7 @@ class BadInputTest extends NativeMemoryBaseline
         // A QSBR reader that sits idle through close() holds it up for the whole bound: not here.
         final ShadowReader idle = Reclamation.QSBR == reclamation ? null : store.reader();
         store.close();
+        closed.countDown();
         readerThread.join();
         if (null != readerFailure.get())
         {
