@@ -60,7 +60,7 @@ import java.util.Objects;
  * Expected outcomes are return values: 0 or {@code false} for absent, duplicate, over the memory
  * limit, or refused by a constructor. Misuse throws: {@link IllegalArgumentException} for parent 0,
  * a negative size or a size over the store's maximum; {@link NullPointerException} for a null object
- * parent; {@link IllegalStateException} for any call after {@link #close()} (but the four that
+ * parent; {@link IllegalStateException} for any call after {@link #close()} (but those that
  * describe the store: see there) or a mutating call from inside a constructor or destructor.
  */
 public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseable
@@ -761,6 +761,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     /**
      * Whether this store holds its object parents weakly ({@link Builder#weakObjectParents(boolean)}).
+     * Answers after {@link #close()} too.
      *
      * @return true for weak object parents.
      */
@@ -797,8 +798,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     /**
      * Free all native memory. No destructor runs. Idempotent. Every other store call afterwards
      * throws {@link IllegalStateException}, but for those that describe the store rather than use
-     * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()} and {@link #toString()}
-     * keep answering. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
+     * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()},
+     * {@link #weakObjectParents()} and {@link #toString()} keep answering. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
      * {@code exit()}, {@code quiescent()} and {@code close()} return normally (see there).
      *
      * <p>Readers are waited for (contract rule 13): once the store is marked closed and its tables
