@@ -541,7 +541,18 @@ public final class Segment extends SegmentPadRhs
         int ref = -1;
         if (null != parentObject)
         {
-            ref = null == weakParents ? table.addRef(parentObject) : weakParents.acquire(parentObject, header);
+            try
+            {
+                ref = null == weakParents ? table.addRef(parentObject) : weakParents.acquire(parentObject, header);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // The heap refused the parent's bookkeeping: a refusal like the cap's (rule 8).
+                failedAllocs++;
+                allocator.markFreed(header);
+                allocator.release(header);
+                return 0;
+            }
             Memory.putLong(header + Block.PARENT_OFFSET, ref);
             Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
         }

@@ -46,6 +46,12 @@ final class WeakParents
      */
     int acquire(final Object parent, final long header)
     {
+        // Grow first: an OutOfMemoryError from here on leaves nothing half-recorded (the caller
+        // then gives the block back).
+        if ((size + 1) * 2 > index.length)
+        {
+            grow();
+        }
         final int identityHash = System.identityHashCode(parent);
         final int mask = index.length - 1;
         int i = spread(identityHash) & mask;
@@ -61,13 +67,10 @@ final class WeakParents
             i = (i + 1) & mask;
         }
         final WeakParent created = new WeakParent(parent, queue, segment, identityHash);
-        created.index = table.addRef(created);
         created.add(header);
+        created.index = table.addRef(created);
         index[i] = created.index + 1;
-        if (++size * 2 > index.length)
-        {
-            grow();
-        }
+        size++;
         return created.index;
     }
 
