@@ -1,7 +1,6 @@
 package io.shadowvars.internal.table;
 
 import io.shadowvars.internal.Block;
-import io.shadowvars.internal.PaddedLong;
 import io.shadowvars.internal.alloc.FaultInjector;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.jfr.TableGrowthEvent;
@@ -25,7 +24,9 @@ abstract class TablePadLhs
 /** What readers read: never on a line that writers' bookkeeping writes. */
 abstract class TableReadFields extends TablePadLhs
 {
-    final PaddedLong version = new PaddedLong(0);
+    // The sequence counter: odd while a writer moves entries (see the class comment). Inline, on
+    // the line with the array references, so a reader's first load needs no dereference.
+    long version;
     // Written by the writer with release semantics (resize, close), read by readers with acquire.
     long[] slots;
     Object[] refs;
@@ -80,7 +81,7 @@ abstract class TableWriteFields extends TablePadMid
  * Writers are serialised by the segment's write lock. Readers take no lock and write nothing shared:
  * <pre>
  *  reader                                    writer (delete, resize)
- *  v = version.getAcquire()                  version.setOpaque(v + 1)      odd: changing
+ *  v = (long)VERSION.getAcquire(this)                  version.setOpaque(v + 1)      odd: changing
  *  (if v is odd, a writer is inside: retry)  storeStoreFence
  *  probe: slots (getAcquire), headers        move / clear slots (setOpaque)
  *  loadLoadFence                             version.setRelease(v + 2)     even: stable
@@ -115,6 +116,7 @@ public final class ShadowTable extends TableWriteFields
 {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SLOTS;
+    private static final VarHandle VERSION;
     private static final VarHandle REFS;
 
     static
@@ -123,6 +125,7 @@ public final class ShadowTable extends TableWriteFields
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             SLOTS = lookup.findVarHandle(TableReadFields.class, "slots", long[].class);
+            VERSION = lookup.findVarHandle(TableReadFields.class, "version", long.class);
             REFS = lookup.findVarHandle(TableReadFields.class, "refs", Object[].class);
         }
         catch (final ReflectiveOperationException ex)
@@ -284,11 +287,10 @@ public final class ShadowTable extends TableWriteFields
     {
         final long hash = hashLong(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
-        final PaddedLong version = this.version;
         int retries = 0;
         while (true)
         {
-            final long v = version.getAcquire();
+            final long v = (long)VERSION.getAcquire(this);
             final long[] slots = (long[])SLOTS.getAcquire(this);
             if (null == slots)
             {
@@ -316,7 +318,7 @@ public final class ShadowTable extends TableWriteFields
                 }
                 // The slot and header reads above must not drift below the re-check of the version.
                 VarHandle.loadLoadFence();
-                if (version.getOpaque() == v)
+                if ((long)VERSION.getOpaque(this) == v)
                 {
                     return found;
                 }
@@ -358,11 +360,10 @@ public final class ShadowTable extends TableWriteFields
     {
         final long hash = hashObject(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
-        final PaddedLong version = this.version;
         int retries = 0;
         while (true)
         {
-            final long v = version.getAcquire();
+            final long v = (long)VERSION.getAcquire(this);
             final long[] slots = (long[])SLOTS.getAcquire(this);
             if (null == slots)
             {
@@ -389,7 +390,7 @@ public final class ShadowTable extends TableWriteFields
                     index = (index + 1) & mask;
                 }
                 VarHandle.loadLoadFence();
-                if (version.getOpaque() == v)
+                if ((long)VERSION.getOpaque(this) == v)
                 {
                     return found;
                 }
@@ -593,11 +594,11 @@ public final class ShadowTable extends TableWriteFields
                 fresh[index] = withDistance(slot, (index - home) & mask);
             }
         }
-        final long v = version.getPlain();
-        version.setOpaque(v + 1);
+        final long v = version;
+        VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence();
         SLOTS.setRelease(this, fresh);
-        version.setRelease(v + 2);
+        VERSION.setRelease(this, v + 2);
         allocator.unreserve(old.length * 8L);
         resizeThreshold = threshold(capacity);
         timing.end();
@@ -673,8 +674,8 @@ public final class ShadowTable extends TableWriteFields
     {
         final long[] slots = this.slots;
         final int mask = slots.length - 1;
-        final long v = version.getPlain();
-        version.setOpaque(v + 1);
+        final long v = version;
+        VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence();
 
         int hole = index;
@@ -698,7 +699,7 @@ public final class ShadowTable extends TableWriteFields
             }
         }
         SLOT.setOpaque(slots, hole, 0L);
-        version.setRelease(v + 2);
+        VERSION.setRelease(this, v + 2);
     }
 
     /**
