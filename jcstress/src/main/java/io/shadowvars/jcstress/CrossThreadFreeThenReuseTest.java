@@ -14,32 +14,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Guarantee 13: a block freed by another thread than its allocator goes back to the allocator of
- * its segment, and when the allocating thread allocates on that segment again it may get the same
- * block, zeroed, and the counts stay right. The owner allocates {@code <parent, 1>} (its
- * constructor fills the data with junk), waits until the freer has freed it (or a bound passes)
- * and allocates {@code <parent, 2>} of the same size; the freer waits until {@code <parent, 1>} is
- * visible and frees it. Each state has its own checked store with no reader registered, so a
- * freed block is released at once (poisoned with 0x6B bytes, and checked to be still poisoned
- * when handed out again): the second allocation takes the freed block from the segment's free
- * list whenever the free came first.
+ * its segment, and when the allocating thread allocates on that segment again it gets that block,
+ * zeroed and carrying only the new variable's data, and the counts stay right. The owner
+ * allocates {@code <parent, 1>} (its constructor fills the data with junk), waits until the freer
+ * has freed it (or a bound passes) and allocates {@code <parent, 2>} of the same size with a
+ * constructor that stamps the parent into its first 8 bytes; the freer waits until
+ * {@code <parent, 1>} is visible and frees it. Each state has its own checked store with no reader
+ * registered, so a freed block is released at once (poisoned with 0x6B bytes, and checked to be
+ * still poisoned when handed out again) to the head of its segment's free list.
  *
  * <p><b>Why it holds.</b> The free and both allocations take the segment's lock: the free's
- * release of the block to the segment's free list happens before the owner's next allocation
- * pops it, and the allocator zeroes every block it hands out (after checking the poison) before
- * the constructor runs and before the insert publishes it.
+ * release of the block to the segment's (LIFO) free list happens before the owner's next
+ * allocation of that size, which therefore pops it; the allocator zeroes every block it hands out
+ * (after checking the poison) before the constructor runs and before the insert publishes it.
  *
- * <p>Results: {@code r1} the second allocation reused the freed block (1) or not (0), {@code r2}
- * its data was all zero (1) or not (0), {@code r3} {@code stats().liveVariables()} afterwards,
+ * <p>Results: {@code r1} what the owner's second allocation got: 1 the freed block after it saw
+ * the free; 0 another block when it did not see the free (it stopped waiting); 3 the freed block
+ * although it did not see the free (the free landed in between); 2 another block after it saw the
+ * free (the block did not come back to its segment). {@code r2} the new data was exactly the
+ * stamp followed by zeros (1) or not (0), {@code r3} {@code stats().liveVariables()} afterwards,
  * {@code r4} the freer freed (1) or gave up waiting for the allocation (0).
  */
 @JCStressTest
 @Outcome(id = "1, 1, 1, 1", expect = Expect.ACCEPTABLE,
     desc = "freed by the other thread, reused by the owner on the same segment, zeroed; one live")
+@Outcome(id = "3, 1, 1, 1", expect = Expect.ACCEPTABLE,
+    desc = "the owner stopped waiting, the free landed just before its alloc: reused, zeroed; one live")
 @Outcome(id = "0, 1, 1, 1", expect = Expect.ACCEPTABLE,
     desc = "freed after the owner's second alloc (it stopped waiting): no reuse; one live")
 @Outcome(id = "0, 1, 2, 0", expect = Expect.ACCEPTABLE,
     desc = "the freer gave up waiting for the first alloc: nothing freed; two live")
-@Outcome(id = "., 0, .*", expect = Expect.FORBIDDEN, desc = "non-zero data in a fresh variable")
+@Outcome(id = "., 0, .*", expect = Expect.FORBIDDEN, desc = "a fresh variable holds more than its ctor wrote")
+@Outcome(id = "2, .*", expect = Expect.FORBIDDEN,
+    desc = "the owner saw the free, yet the freed block did not come back for its next alloc")
 @Outcome(expect = Expect.FORBIDDEN,
     desc = "counts wrong: a block reused while still live, or liveVariables disagrees with the frees")
 @State
@@ -61,9 +68,11 @@ public class CrossThreadFreeThenReuseTest
     {
         final long first = store.alloc(PARENT, 1, 16, FILL_JUNK, null);
         Fixtures.awaitBounded(freed);
-        final long second = store.alloc(PARENT, 2, 16);
-        r.r1 = first == second ? 1 : 0;
-        r.r2 = 0 == Fixtures.read(second) && 0 == Fixtures.read(second + 8) ? 1 : 0;
+        final boolean sawFree = freed.get();
+        final long second = store.alloc(PARENT, 2, 16, Fixtures.STAMP_PARENT, null);
+        final boolean reused = first == second;
+        r.r1 = sawFree ? (reused ? 1 : 2) : (reused ? 3 : 0);
+        r.r2 = PARENT == Fixtures.read(second) && 0 == Fixtures.read(second + 8) ? 1 : 0;
     }
 
     @Actor
@@ -74,8 +83,13 @@ public class CrossThreadFreeThenReuseTest
         {
             Thread.onSpinWait();
         }
-        r.r4 = seen && store.free(PARENT, 1) ? 1 : 0;
-        freed.set(true);
+        final boolean done = seen && store.free(PARENT, 1);
+        r.r4 = done ? 1 : 0;
+        // Set only after a free, so that an owner which sees it must get the freed block.
+        if (done)
+        {
+            freed.set(true);
+        }
     }
 
     @Arbiter

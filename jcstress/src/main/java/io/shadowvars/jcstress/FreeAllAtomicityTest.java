@@ -12,11 +12,14 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
  * Guarantee 11: {@code freeAll(id)} is atomic with respect to the other writers (contract rule 5),
- * although they lock one segment each. One thread allocates {@code <p1, id>} and then
- * {@code <p2, id>}; another runs {@code freeAll(id)} with a destructor that records which parents
- * it freed. An atomic {@code freeAll} sees a prefix of the allocating thread's program order:
- * nothing, {@code p1}, or both. Freeing {@code p2} while {@code p1} survives means it saw the
- * second allocation but not the first: forbidden.
+ * although they lock one segment each. Before the race the store holds {@code <a, id>} in the
+ * first segment and {@code <b, id>} in the last. Then one thread allocates {@code <p1, id>} and
+ * after it {@code <p2, id>}, while another runs {@code freeAll(id)} with a destructor that records
+ * which variables it freed. An atomic {@code freeAll} frees all of {@code a} and {@code b} and a
+ * prefix of the allocating thread's program order: nothing, {@code p1}, or both. Freeing only one
+ * of {@code a} and {@code b}, or {@code p2} while {@code p1} survives (it saw the second
+ * allocation but not the first), is forbidden; so is a return value that disagrees with the
+ * destructor calls or with the variables missing afterwards.
  *
  * <p><b>Why it holds.</b> {@code freeAll} takes every segment's lock, in index order, before it
  * frees anything and gives them back only after its walk. Each allocation holds its segment's
@@ -27,33 +30,48 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * <p><b>What would break it.</b> A walk that took and gave back each segment's lock in turn could
  * pass {@code p1}'s segment before the first allocation and reach {@code p2}'s after the second,
  * freeing {@code p2} alone; that needs {@code p1}'s segment to come first in the walk. The walk
- * goes up the segment indexes, so {@link P1InLowerSegment} is the layout that would show it;
- * {@link P1InHigherSegment} covers a walk that went down.
+ * goes up the segment indexes, so {@link P1InLowerSegment} is the layout that would show it
+ * ({@value #SEGMENTS} segments, so that the walk crosses four between them);
+ * {@link P1InHigherSegment} covers a walk that went down. A walk that missed a segment would
+ * leave {@code a} or {@code b}.
  *
- * <p>Results: {@code r1} what {@code freeAll} returned, {@code r2} and {@code r3} whether
- * {@code p1} and {@code p2} survive, {@code r4} what the destructor saw (bit 0 {@code p1}, bit 1
- * {@code p2}). Counts must agree: the return value is the number of destructor calls and of
- * variables missing afterwards.
+ * <p>Results, each variable a bit ({@code a} 1, {@code b} 2, {@code p1} 4, {@code p2} 8):
+ * {@code r1} what {@code freeAll} returned, {@code r2} the variables that survive it, {@code r3}
+ * the variables its destructor saw, {@code r4} how many times its destructor ran.
  */
 public class FreeAllAtomicityTest
 {
-    static final int SEGMENTS = 4;
+    static final int SEGMENTS = 8;
     static final ShadowStore STORE = ShadowStore.builder().segments(SEGMENTS).initialCapacity(64).build();
 
     /** The actors and arbiter both layouts share. */
     abstract static class Race
     {
         final long id = Fixtures.uniqueId();
+        final long a = Fixtures.parentInSegment(0, SEGMENTS);
+        final long b = Fixtures.parentInSegment(SEGMENTS - 1, SEGMENTS);
         final long p1;
         final long p2;
         final ShadowDtor record;
         int seen;
+        int calls;
 
         Race(final int segment1, final int segment2)
         {
             p1 = Fixtures.parentInSegment(segment1, SEGMENTS);
             p2 = Fixtures.parentInSegment(segment2, SEGMENTS);
-            record = var -> seen |= var.parent() == p1 ? 1 : var.parent() == p2 ? 2 : 4;
+            record = var ->
+            {
+                calls++;
+                seen |= bit(var.parent());
+            };
+            STORE.alloc(a, id, 8);
+            STORE.alloc(b, id, 8);
+        }
+
+        private int bit(final long parent)
+        {
+            return parent == a ? 1 : parent == b ? 2 : parent == p1 ? 4 : parent == p2 ? 8 : 16;
         }
 
         void allocBoth()
@@ -65,33 +83,39 @@ public class FreeAllAtomicityTest
         void freeAll(final IIII_Result r)
         {
             r.r1 = STORE.freeAll(id, record);
-            r.r4 = seen;
+            r.r3 = seen;
+            r.r4 = calls;
         }
 
         void check(final IIII_Result r)
         {
-            r.r2 = 0 != STORE.get(p1, id) ? 1 : 0;
-            r.r3 = 0 != STORE.get(p2, id) ? 1 : 0;
-            STORE.free(p1, id);
-            STORE.free(p2, id);
+            int survivors = 0;
+            for (final long parent : new long[] {a, b, p1, p2})
+            {
+                if (STORE.free(parent, id))
+                {
+                    survivors |= bit(parent);
+                }
+            }
+            r.r2 = survivors;
         }
     }
 
-    /** {@code p1} in segment 0, {@code p2} in segment 3: the order an upward walk would expose. */
+    /** {@code p1} in segment 1, {@code p2} in segment 6: the order an upward walk would expose. */
     @JCStressTest
-    @Outcome(id = "0, 1, 1, 0", expect = Expect.ACCEPTABLE, desc = "freeAll before both allocs: freed nothing")
-    @Outcome(id = "1, 0, 1, 1", expect = Expect.ACCEPTABLE, desc = "freeAll between the allocs: freed p1")
-    @Outcome(id = "2, 0, 0, 3", expect = Expect.ACCEPTABLE, desc = "freeAll after both allocs: freed both")
-    @Outcome(id = "1, 1, 0, 2", expect = Expect.FORBIDDEN,
+    @Outcome(id = "2, 12, 3, 2", expect = Expect.ACCEPTABLE, desc = "freeAll before both allocs: freed a and b")
+    @Outcome(id = "3, 8, 7, 3", expect = Expect.ACCEPTABLE, desc = "freeAll between the allocs: freed a, b, p1")
+    @Outcome(id = "4, 0, 15, 4", expect = Expect.ACCEPTABLE, desc = "freeAll after both allocs: freed all four")
+    @Outcome(id = "3, 4, 11, 3", expect = Expect.FORBIDDEN,
         desc = "freeAll freed p2 but not p1: it saw the second alloc without the first (not atomic)")
     @Outcome(expect = Expect.FORBIDDEN,
-        desc = "freeAll's count, its dtor calls and the variables missing afterwards disagree")
+        desc = "freeAll left a or b, or its count, its dtor calls and the survivors disagree")
     @State
     public static class P1InLowerSegment extends Race
     {
         public P1InLowerSegment()
         {
-            super(0, SEGMENTS - 1);
+            super(1, SEGMENTS - 2);
         }
 
         @Actor
@@ -113,21 +137,21 @@ public class FreeAllAtomicityTest
         }
     }
 
-    /** {@code p1} in segment 3, {@code p2} in segment 0: the order a downward walk would expose. */
+    /** {@code p1} in segment 6, {@code p2} in segment 1: the order a downward walk would expose. */
     @JCStressTest
-    @Outcome(id = "0, 1, 1, 0", expect = Expect.ACCEPTABLE, desc = "freeAll before both allocs: freed nothing")
-    @Outcome(id = "1, 0, 1, 1", expect = Expect.ACCEPTABLE, desc = "freeAll between the allocs: freed p1")
-    @Outcome(id = "2, 0, 0, 3", expect = Expect.ACCEPTABLE, desc = "freeAll after both allocs: freed both")
-    @Outcome(id = "1, 1, 0, 2", expect = Expect.FORBIDDEN,
+    @Outcome(id = "2, 12, 3, 2", expect = Expect.ACCEPTABLE, desc = "freeAll before both allocs: freed a and b")
+    @Outcome(id = "3, 8, 7, 3", expect = Expect.ACCEPTABLE, desc = "freeAll between the allocs: freed a, b, p1")
+    @Outcome(id = "4, 0, 15, 4", expect = Expect.ACCEPTABLE, desc = "freeAll after both allocs: freed all four")
+    @Outcome(id = "3, 4, 11, 3", expect = Expect.FORBIDDEN,
         desc = "freeAll freed p2 but not p1: it saw the second alloc without the first (not atomic)")
     @Outcome(expect = Expect.FORBIDDEN,
-        desc = "freeAll's count, its dtor calls and the variables missing afterwards disagree")
+        desc = "freeAll left a or b, or its count, its dtor calls and the survivors disagree")
     @State
     public static class P1InHigherSegment extends Race
     {
         public P1InHigherSegment()
         {
-            super(SEGMENTS - 1, 0);
+            super(SEGMENTS - 2, 1);
         }
 
         @Actor
