@@ -436,8 +436,9 @@ public class ShadowStoreLincheckTest
 
     /**
      * Three threads, two operations each: writers of up to three segments (or one) at once. Not
-     * in the default run (minutes per JDK on two cores, and not yet seen to pass with the loop
-     * options above); run it with {@code -Dshadowvars.lincheck.threeThreadModel=true}.
+     * in the default run (about six minutes on JDK 17 on two loaded cores; it passed with the loop
+     * options above, see docs/CONCURRENCY.md); run it with
+     * {@code -Dshadowvars.lincheck.threeThreadModel=true}.
      */
     @Test
     @EnabledIfSystemProperty(named = "shadowvars.lincheck.threeThreadModel", matches = "true")
