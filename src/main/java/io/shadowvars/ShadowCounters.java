@@ -18,6 +18,7 @@ public final class ShadowCounters implements ShadowStats
     long pendingFreeBytes;
     long duplicateAllocs;
     long failedAllocs;
+    long collectedVariables;
 
     /** An empty holder, to be filled by {@link ShadowStore#readCounters(ShadowCounters)}. */
     public ShadowCounters()
@@ -66,6 +67,13 @@ public final class ShadowCounters implements ShadowStats
         return failedAllocs;
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public long collectedVariables()
+    {
+        return collectedVariables;
+    }
+
     /**
      * The figures, for logs.
      *
@@ -75,6 +83,7 @@ public final class ShadowCounters implements ShadowStats
     public String toString()
     {
         return "ShadowCounters{live=" + liveVariables + ", liveBytes=" + liveBytes + ", reserved=" + reservedBytes +
-            ", pending=" + pendingFreeBytes + ", duplicates=" + duplicateAllocs + ", failed=" + failedAllocs + "}";
+            ", pending=" + pendingFreeBytes + ", duplicates=" + duplicateAllocs + ", failed=" + failedAllocs +
+            ", collected=" + collectedVariables + "}";
     }
 }

@@ -46,4 +46,13 @@ public interface ShadowStats
      * @return the count since the store was created.
      */
     long failedAllocs();
+
+    /**
+     * Variables freed because their object parent was collected (weak object parents, see
+     * {@link ShadowStore.Builder#weakObjectParents(boolean)}); always 0 in a store with strong
+     * object parents.
+     *
+     * @return the count since the store was created.
+     */
+    long collectedVariables();
 }

@@ -6,10 +6,13 @@ import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.reclaim.ReaderHandle;
 import io.shadowvars.internal.reclaim.Reclaimer;
 import io.shadowvars.internal.table.CallbackGuard;
+import io.shadowvars.internal.table.CollectedParents;
 import io.shadowvars.internal.table.Segment;
 import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
 
+import java.util.ArrayList;
 import java.util.Objects;
 
 /**
@@ -42,7 +45,10 @@ import java.util.Objects;
  * segment's lock, in order, and are therefore atomic against all other writers. Data returned by {@code get} stays valid until the caller's own {@code free}; to use data
  * that another thread may free, use it inside a read section of a {@link ShadowReader} (the RCU
  * read lock of this store). With {@link Reclamation#NONE} the store must be used by one thread.
- * The store gives no mutual exclusion for what is written into shadow data.
+ * The store gives no mutual exclusion for what is written into shadow data. With
+ * {@linkplain Builder#weakObjectParents(boolean) weak object parents}, any writer call and
+ * {@code stats()} may first free the variables of a few collected parents and run
+ * {@code onParentCollected} on them, on the calling thread, with no lock of the store held.
  *
  * <h2>Long or object parent</h2>
  * The overload is chosen by the static type of the argument: a primitive {@code long} is an
@@ -66,6 +72,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     private final NativeArena arena;
     private final Reclaimer reclaimer;
     private final CallbackGuard guard;
+    /** Weak object parents' queue and callback; null for strong parents (the default). */
+    private final CollectedParents collected;
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
     private ShadowStore(
@@ -74,6 +82,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         final NativeArena arena,
         final Reclaimer reclaimer,
         final CallbackGuard guard,
+        final CollectedParents collected,
         final int dataOffset)
     {
         super(tablesOf(segments), dataOffset, (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
@@ -82,6 +91,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         this.arena = arena;
         this.reclaimer = reclaimer;
         this.guard = guard;
+        this.collected = collected;
         reclaimer.bind(new Reclaimer.Writers()
         {
             @Override
@@ -215,6 +225,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, false);
     }
 
@@ -261,6 +275,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             return dataAddress(found);
         }
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segments[segment].alloc(parent, null, id, ShadowTable.hashLong(parent, id), size, ctor, ctorData, true);
     }
 
@@ -293,6 +311,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final long parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).free(parent, null, id, ShadowTable.hashLong(parent, id), dtor);
     }
 
@@ -321,6 +343,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public int freeAll(final long id, final ShadowDtor dtor)
     {
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         final Throwable[] failure = new Throwable[1];
         int freed = 0;
         lockAllForWrite();
@@ -328,6 +354,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             // Every segment's lock is held for the whole walk, as the kernel holds its one lock:
             // every <*, id> allocated before this call is freed, none allocated after it.
+            guard.reclaimTerminated(segments[0]);
             for (final Segment segment : segments)
             {
                 freed += segment.freeAllLocked(id, dtor, failure);
@@ -382,7 +409,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     /**
      * {@link #alloc(long, long, int)} for an object parent. The store keeps the parent reachable
-     * until the variable is freed.
+     * until the variable is freed, unless it holds object parents weakly
+     * ({@link Builder#weakObjectParents(boolean)}).
      *
      * @param parent the parent object.
      * @param id     the variable's id.
@@ -417,6 +445,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     {
         checkParent(parent);
         checkSize(size);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, false);
     }
 
@@ -461,6 +493,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             return dataAddress(found);
         }
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segments[segment].alloc(0, parent, id, ShadowTable.hashObject(parent, id), size, ctor, ctorData, true);
     }
 
@@ -491,6 +527,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     public boolean free(final Object parent, final long id, final ShadowDtor dtor)
     {
         checkParent(parent);
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         return segmentOf(parent).free(0, parent, id, ShadowTable.hashObject(parent, id), dtor);
     }
 
@@ -510,6 +550,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         lockAllForWrite();
         try
         {
+            guard.reclaimTerminated(segments[0]);
             return reclaimer.register();
         }
         finally
@@ -528,10 +569,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      */
     public ShadowStats stats()
     {
+        if (null != collected)
+        {
+            expungeBatch();
+        }
         lockAllForWrite();
         try
         {
             reclaimer.pruneTerminated();
+            guard.reclaimTerminated(segments[0]);
             // Two advances release everything retired so far, unless a reader still holds it.
             for (final Segment segment : segments)
             {
@@ -546,6 +592,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             long pending = 0;
             long duplicates = 0;
             long failed = 0;
+            long collectedVars = 0;
             for (final Segment segment : segments)
             {
                 segment.releaseExpired();
@@ -554,9 +601,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 pending += segment.pendingBytes();
                 duplicates += segment.duplicateAllocs();
                 failed += segment.failedAllocs();
+                collectedVars += segment.collectedVariables();
             }
             // Every segment lock is held: no writer can change any of these meanwhile.
-            return new Snapshot(live, bytes, arena.reservedBytes(), pending, duplicates, failed);
+            return new Snapshot(live, bytes, arena.reservedBytes(), pending, duplicates, failed, collectedVars);
         }
         finally
         {
@@ -582,11 +630,18 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             throw new IllegalStateException("ShadowStore is closed");
         }
+        return sumCounters(into);
+    }
+
+    /** readCounters without the closed check: the segments' counters stay readable after close. */
+    ShadowCounters sumCounters(final ShadowCounters into)
+    {
         long live = 0;
         long bytes = 0;
         long pending = 0;
         long duplicates = 0;
         long failed = 0;
+        long collectedVars = 0;
         for (final Segment segment : segments)
         {
             live += segment.liveVariables();
@@ -594,14 +649,124 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             pending += segment.pendingBytes();
             duplicates += segment.duplicateAllocs();
             failed += segment.failedAllocs();
+            collectedVars += segment.collectedVariables();
         }
         into.liveVariables = live;
         into.liveBytes = bytes;
         into.pendingFreeBytes = pending;
         into.duplicateAllocs = duplicates;
         into.failedAllocs = failed;
+        into.collectedVariables = collectedVars;
         into.reservedBytes = arena.reservedBytes();
         return into;
+    }
+
+    // ---- Agrona counters (registerCounters): the registrations this store closes when it closes.
+    // Guarded by itself; used only when registering and closing, never on a data path.
+    private final ArrayList<RegisteredCounters> registeredCounters = new ArrayList<>();
+    private boolean registeredCountersClosed;
+
+    /**
+     * Register this store's counters in an Agrona {@link CountersManager},
+     * so that a tool outside the process that maps the manager's buffers (a memory-mapped file,
+     * as Aeron's CnC file) can read them: live variables, live bytes, reserved bytes,
+     * pending-free bytes, duplicate allocs and failed allocs, one counter each, labelled
+     * {@code "<label>: <kind>"} (see {@link RegisteredCounters.Kind}).
+     *
+     * <p>The counters are written once here and then on each {@link RegisteredCounters#update()}
+     * (lock-free, allocation-free), which the caller runs as often as it wants them fresh: the
+     * store's own operations do not touch them. Closing the returned handle, or this store, frees
+     * them in the manager. May be called several times, with the same or other managers.
+     *
+     * @param manager where to allocate the counters; used only here and when they are freed (an
+     *                Agrona {@code CountersManager} is not thread-safe: pass a
+     *                {@code ConcurrentCountersManager} when other threads use it meanwhile).
+     * @param label   what the counters' labels start with, e.g. the store's role ({@code "rx-meta"}).
+     * @return the handle that updates and frees the counters.
+     * @throws NullPointerException     when manager or label is null.
+     * @throws IllegalArgumentException when label is blank, or too long for a counter label
+     *                                  ({@code CountersReader.MAX_LABEL_LENGTH} bytes with the
+     *                                  longest suffix) in the manager's label charset.
+     * @throws IllegalStateException    after {@link #close()}, or when the manager has no room for
+     *                                  six more counters (Agrona's exception; none is left allocated).
+     */
+    public RegisteredCounters registerCounters(
+        final CountersManager manager, final String label)
+    {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(label, "label");
+        RegisteredCounters.checkLabel(manager, label);
+        synchronized (registeredCounters)
+        {
+            if (registeredCountersClosed)
+            {
+                throw new IllegalStateException("ShadowStore is closed");
+            }
+            final RegisteredCounters counters = new RegisteredCounters(this, manager, label);
+            registeredCounters.add(counters);
+            counters.update();
+            return counters;
+        }
+    }
+
+    /** A handle closed by its owner: the store need not close it. */
+    void forgetCounters(final RegisteredCounters counters)
+    {
+        synchronized (registeredCounters)
+        {
+            registeredCounters.remove(counters);
+        }
+    }
+
+    /** From close(): no registration from now on, and every registered one freed. */
+    private void closeRegisteredCounters()
+    {
+        synchronized (registeredCounters)
+        {
+            registeredCountersClosed = true;
+            for (final RegisteredCounters counters : registeredCounters)
+            {
+                counters.closeCounters();
+            }
+            registeredCounters.clear();
+        }
+    }
+
+    /**
+     * Free now the variables of every object parent that the garbage collector has collected
+     * (weak object parents, {@link Builder#weakObjectParents(boolean)}; contract rule 11). Each is
+     * freed as by {@code free}: unlinked, then {@link Builder#onParentCollected(ShadowDtor)} runs on
+     * it (its {@code parentObject()} is null and {@code parent()} 0; the data is intact), then its
+     * memory is retired. The callback runs on the calling thread while no lock of the store is held.
+     * Writers and {@link #stats()} do the same work a bounded batch at a time, so calling this is
+     * optional; {@code get} never does it.
+     *
+     * <p>A callback that throws does not stop the freeing: every collected variable is freed, then
+     * the first exception is rethrown with the others suppressed. In a store with strong object
+     * parents (the default) there is nothing to expunge and this returns 0.
+     *
+     * @return how many variables were freed.
+     * @throws IllegalStateException after {@link #close()} or from inside a constructor, destructor
+     *                               or {@code onParentCollected} callback.
+     */
+    public int expungeCollected()
+    {
+        guard.check();
+        if (segments[0].isClosedOpaque())
+        {
+            throw new IllegalStateException("ShadowStore is closed");
+        }
+        return null == collected ? 0 : collected.drain(Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * Whether this store holds its object parents weakly ({@link Builder#weakObjectParents(boolean)}).
+     *
+     * @return true for weak object parents.
+     */
+    public boolean weakObjectParents()
+    {
+        return null != collected;
     }
 
     /**
@@ -670,6 +835,18 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         finally
         {
             unlockAll();
+        }
+        closeRegisteredCounters();
+        if (null != collected && !collected.awaitIdle(CLOSE_WAIT_MILLIS * 1_000_000L))
+        {
+            // Another thread is still inside onParentCollected over blocks of this store.
+            if (LOGGER.isLoggable(System.Logger.Level.WARNING))
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "ShadowStore.close(): onParentCollected still ran after " +
+                    CLOSE_WAIT_MILLIS + " ms; " + arena.reservedBytes() +
+                    " bytes of native memory are left mapped (leaked) rather than unmapped under it");
+            }
+            return;
         }
         final ReaderHandle holder =
             reclaimer.awaitReadersForClose(CLOSE_WAIT_MILLIS * 1_000_000L);
@@ -778,6 +955,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
     }
 
+    /**
+     * A writer's share of expunging (weak parents only): up to {@link CollectedParents#BATCH}
+     * collected parents, before the writer takes its own lock. A throwing callback is logged, not
+     * passed to this unrelated caller. From inside a callback it throws, as the writer would.
+     */
+    private void expungeBatch()
+    {
+        guard.check();
+        collected.drain(CollectedParents.BATCH, false);
+    }
+
     private boolean wrap(final long header, final UnsafeBuffer view)
     {
         if (0 == header)
@@ -824,7 +1012,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         long reservedBytes,
         long pendingFreeBytes,
         long duplicateAllocs,
-        long failedAllocs) implements ShadowStats
+        long failedAllocs,
+        long collectedVariables) implements ShadowStats
     {
     }
 
@@ -841,6 +1030,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         private boolean checked;
         private int maxSize = 1 << 30;
         private int segments = defaultSegments();
+        private boolean weakObjectParents;
+        private ShadowDtor onParentCollected;
 
         private Builder()
         {
@@ -894,7 +1085,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
         /**
          * Cap on native memory the store may hold (slabs, large blocks and the table). Allocations
-         * that would exceed it return 0. Default: no cap.
+         * that would exceed it return 0. Default: no cap. With a cap, every freed block goes back
+         * to its segment's allocator; without one, a thread keeps up to 16 blocks per size class
+         * that it freed while no reader was registered, for its own next allocations.
          *
          * @param bytes the cap, greater than 0.
          * @return this builder.
@@ -970,24 +1163,76 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
+         * Hold object parents weakly (contract rule 11): the store does not keep them reachable,
+         * and once the garbage collector has collected one, its variables are freed as by
+         * {@code free} (see {@link ShadowStore#expungeCollected()}), in bounded batches by writers
+         * and {@code stats()}, or all at once by {@code expungeCollected()}; never by {@code get}.
+         * {@code get} stays lock-free and allocation-free and compares with
+         * {@link java.lang.ref.Reference#refersTo(Object)}, so it never makes a parent strongly
+         * reachable again. One weak reference per parent, whatever its number of variables. Long
+         * parents are unaffected. Default false: the store keeps object parents reachable until
+         * their variables are freed.
+         *
+         * <p>Pooled objects (Netty's pooled {@code ByteBuf}, Agrona flyweights) are recycled, never
+         * collected while their pool lives: key those on their address, not weakly.
+         *
+         * @param weak whether object parents are held weakly.
+         * @return this builder.
+         */
+        public Builder weakObjectParents(final boolean weak)
+        {
+            this.weakObjectParents = weak;
+            return this;
+        }
+
+        /**
+         * A callback run on each variable freed because its object parent was collected: after
+         * the variable is unlinked and before its memory is retired, on the thread that expunges
+         * (a writer, {@code stats()} or {@code expungeCollected()}), while that thread holds no
+         * lock of the store. It sees {@code parentObject()} null, {@code parent()} 0 and the data
+         * intact. As in a destructor, only {@code get} may be called on the store from inside it
+         * (other calls throw {@link IllegalStateException}). An exception it throws is rethrown by
+         * {@code expungeCollected()} after all are freed, and logged as a warning when a writer or
+         * {@code stats()} expunged. Needs {@link #weakObjectParents(boolean) weakObjectParents(true)}.
+         *
+         * @param dtor the callback; null for none (the default).
+         * @return this builder.
+         */
+        public Builder onParentCollected(final ShadowDtor dtor)
+        {
+            this.onParentCollected = dtor;
+            return this;
+        }
+
+        /**
          * Build the store.
          *
          * @return a new store.
-         * @throws IllegalArgumentException when maxMemory is too small for the initial table.
+         * @throws IllegalArgumentException when maxMemory is too small for the initial table, or
+         *                                  when onParentCollected is set without
+         *                                  weakObjectParents(true).
          */
         public ShadowStore build()
         {
+            if (null != onParentCollected && !weakObjectParents)
+            {
+                throw new IllegalArgumentException(
+                    "onParentCollected needs weakObjectParents(true): weakObjectParents is false");
+            }
+            final CollectedParents collected = weakObjectParents ? new CollectedParents(onParentCollected) : null;
             final SizeClasses classes = new SizeClasses(alignment);
             final NativeArena arena = new NativeArena(alignment, maxMemory);
             final Reclaimer reclaimer = new Reclaimer(reclamation, checked);
-            final CallbackGuard guard = new CallbackGuard();
+            // Per-thread caches of freed blocks only without a memory cap: at the cap a block kept
+            // by one thread could not serve another. Checked mode poisons every block instead.
+            final CallbackGuard guard = new CallbackGuard(classes.count(), !checked && Long.MAX_VALUE == maxMemory);
             final Segment[] parts = new Segment[segments];
             final int perSegment = Math.max(1, (initialCapacity + segments - 1) / segments);
             try
             {
                 for (int i = 0; i < segments; i++)
                 {
-                    parts[i] = new Segment(perSegment, classes, arena, reclaimer, guard, checked);
+                    parts[i] = new Segment(perSegment, classes, arena, reclaimer, guard, checked, collected);
                 }
                 for (int i = 0; i < segments; i++)
                 {
@@ -999,7 +1244,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 arena.close();
                 throw ex;
             }
-            return new ShadowStore(this, parts, arena, reclaimer, guard, classes.dataOffset());
+            return new ShadowStore(this, parts, arena, reclaimer, guard, collected, classes.dataOffset());
         }
     }
 }

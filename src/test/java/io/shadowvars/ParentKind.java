@@ -1,7 +1,9 @@
 package io.shadowvars;
 
 /**
- * The two kinds of parent, so one test body covers both overload families.
+ * The kinds of parent, so one test body covers both overload families: long parents, object
+ * parents, and object parents of a store that holds them weakly (rule 11; the tests keep them
+ * alive, so every other rule must hold unchanged).
  */
 enum ParentKind
 {
@@ -94,7 +96,59 @@ enum ParentKind
         {
             return store.free(parent, id, dtor);
         }
+    },
+    WEAK_OBJECT
+    {
+        @Override
+        ShadowStore.Builder configure(final ShadowStore.Builder builder)
+        {
+            return builder.weakObjectParents(true);
+        }
+
+        @Override
+        Object[] parents(final int count)
+        {
+            return OBJECT.parents(count);
+        }
+
+        @Override
+        long get(final ShadowStore store, final Object parent, final long id)
+        {
+            return OBJECT.get(store, parent, id);
+        }
+
+        @Override
+        boolean get(final ShadowStore store, final Object parent, final long id, final org.agrona.concurrent.UnsafeBuffer view)
+        {
+            return OBJECT.get(store, parent, id, view);
+        }
+
+        @Override
+        <T> long alloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return OBJECT.alloc(store, parent, id, size, ctor, data);
+        }
+
+        @Override
+        <T> long getOrAlloc(final ShadowStore store, final Object parent, final long id, final int size,
+            final ShadowCtor<? super T> ctor, final T data)
+        {
+            return OBJECT.getOrAlloc(store, parent, id, size, ctor, data);
+        }
+
+        @Override
+        boolean free(final ShadowStore store, final Object parent, final long id, final ShadowDtor dtor)
+        {
+            return OBJECT.free(store, parent, id, dtor);
+        }
     };
+
+    /** The store options this kind needs (weak parents for WEAK_OBJECT). */
+    ShadowStore.Builder configure(final ShadowStore.Builder builder)
+    {
+        return builder;
+    }
 
     abstract Object[] parents(int count);
 

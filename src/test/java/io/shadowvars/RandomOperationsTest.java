@@ -85,14 +85,26 @@ class RandomOperationsTest extends NativeMemoryBaseline
     @EnumSource(Reclamation.class)
     void shouldMatchAHashMapModelOverAMillionRandomOperations(final Reclamation reclamation)
     {
+        runSeeded(reclamation, false);
+    }
+
+    /** The same stream with weak object parents (rule 11): the model keeps every parent alive. */
+    @org.junit.jupiter.api.Test
+    void shouldMatchAHashMapModelWithWeakObjectParents()
+    {
+        runSeeded(Reclamation.EPOCH, true);
+    }
+
+    private void runSeeded(final Reclamation reclamation, final boolean weak)
+    {
         final long seed = Long.getLong("shadowvars.seed", System.nanoTime());
-        final String replay = "replay with -Dshadowvars.seed=" + seed + " (" + reclamation + ")";
+        final String replay = "replay with -Dshadowvars.seed=" + seed + " (" + reclamation + (weak ? ", weak" : "") + ")";
         final Logger logger = Logger.getLogger("io.shadowvars");
         final Level level = logger.getLevel();
         logger.setLevel(Level.OFF); // duplicates are expected here by the hundred thousand
         try
         {
-            run(reclamation, new SplittableRandom(seed), replay);
+            run(reclamation, weak, new SplittableRandom(seed), replay);
         }
         catch (final AssertionError | RuntimeException ex)
         {
@@ -105,9 +117,9 @@ class RandomOperationsTest extends NativeMemoryBaseline
         }
     }
 
-    private void run(final Reclamation reclamation, final SplittableRandom random, final String replay)
+    private void run(final Reclamation reclamation, final boolean weak, final SplittableRandom random, final String replay)
     {
-        final ShadowStore store = track(ShadowStore.builder()
+        final ShadowStore store = track(ShadowStore.builder().weakObjectParents(weak)
             .reclamation(reclamation).checked(true).initialCapacity(4).build());
         final ShadowReader reader = store.reader();
         final Object[] objects = ParentKind.OBJECT.parents(OBJECT_PARENTS);

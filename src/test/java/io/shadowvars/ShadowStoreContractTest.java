@@ -43,9 +43,9 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         return variants.stream();
     }
 
-    private ShadowStore store(final Reclamation reclamation)
+    private ShadowStore store(final Reclamation reclamation, final ParentKind kind)
     {
-        return track(ShadowStore.builder().reclamation(reclamation).checked(true).build());
+        return track(kind.configure(ShadowStore.builder()).reclamation(reclamation).checked(true).build());
     }
 
     /** A reusable ctor-data holder. */
@@ -71,7 +71,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldFindExactlyTheVariableOfParentAndId(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(4);
         final Set<Long> addresses = new HashSet<>();
         for (int p = 0; p < parents.length; p++)
@@ -101,7 +101,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldWrapViewOverExactlyTheData(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final long address = kind.alloc(store, parent, 7, 13, null, null);
         final UnsafeBuffer view = new UnsafeBuffer(new byte[3]);
@@ -118,7 +118,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldKeepFindingVariablesAcrossGrowth(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).initialCapacity(1).build());
+        final ShadowStore store = track(kind.configure(ShadowStore.builder()).reclamation(reclamation).initialCapacity(1).build());
         final Object[] parents = kind.parents(5_000);
         for (int i = 0; i < parents.length; i++)
         {
@@ -136,7 +136,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldHandOutZeroedDataEvenWhenMemoryIsReused(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         for (int round = 0; round < 50; round++)
         {
@@ -155,7 +155,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldRunCtorOnZeroedDataBeforeTheVariableIsVisible(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final long[] seenInCtor = new long[4];
         final Object[] parentSeen = new Object[1];
@@ -199,7 +199,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldAbandonAllocationWhenCtorReturnsNonZero(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final ShadowCtor<Object> refuse = (var, data) -> -12;
         assertEquals(0, kind.alloc(store, parent, 1, 64, refuse, null));
@@ -222,7 +222,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldAbandonAllocationAndRethrowWhenCtorThrows(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final IllegalStateException boom = new IllegalStateException("boom");
         final ShadowCtor<Object> explode = (var, data) ->
@@ -244,7 +244,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldRefuseDuplicateAllocAndWarn(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final long address = kind.alloc(store, parent, 0x1234, 8, WRITE_STAMP, new Stamp(77));
         final List<LogRecord> warnings = new ArrayList<>();
@@ -292,7 +292,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldReturnExistingVariableFromGetOrAllocWhateverItsSize(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final long address = kind.alloc(store, parent, 3, 8, null, null);
         assertEquals(address, kind.getOrAlloc(store, parent, 3, 4096, WRITE_STAMP, new Stamp(1)));
@@ -311,7 +311,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldUnlinkBeforeRunningDtor(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         final long address = kind.alloc(store, parent, 5, 16, WRITE_STAMP, new Stamp(99));
         final long[] seen = new long[3];
@@ -331,7 +331,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldStillFreeWhenDtorThrows(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         kind.alloc(store, parent, 5, 16, null, null);
         final RuntimeException boom = new RuntimeException("dtor");
@@ -347,7 +347,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldFreeAllOfAnIdAcrossParentsOfBothKinds(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(300);
         final Object[] objects = ParentKind.OBJECT.parents(100);
         for (final Object parent : parents)
@@ -382,7 +382,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldFreeEveryVariableWhenDtorsThrowAndRethrowTheFirst(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(10);
         for (final Object parent : parents)
         {
@@ -411,7 +411,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldGiveSizeZeroVariablesUniqueNonZeroAddresses(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(100);
         final Set<Long> addresses = new HashSet<>();
         for (final Object parent : parents)
@@ -430,7 +430,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldServeLargeVariablesFromDedicatedMemory(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(3);
         final int size = 1 << 20;
         for (int i = 0; i < parents.length; i++)
@@ -452,7 +452,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldRejectBadInputAndChangeNothing(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).maxSize(1000).build());
+        final ShadowStore store = track(kind.configure(ShadowStore.builder()).reclamation(reclamation).maxSize(1000).build());
         final Object parent = kind.parents(1)[0];
         final IllegalArgumentException negative =
             assertThrows(IllegalArgumentException.class, () -> kind.alloc(store, parent, 1, -3, null, null));
@@ -481,7 +481,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldThrowOnEveryCallAfterCloseAndCloseIdempotently(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object parent = kind.parents(1)[0];
         kind.alloc(store, parent, 1, 8, null, null);
         store.close();
@@ -502,7 +502,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldForbidMutatingCallsFromCallbacksButAllowGet(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final Object[] parents = kind.parents(2);
         final long other = kind.alloc(store, parents[1], 1, 8, null, null);
         final ShadowCtor<Object> nested = (var, data) ->
@@ -542,7 +542,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     void shouldReturnZeroAtTheMemoryLimitAndStayUsable(final Reclamation reclamation, final ParentKind kind)
     {
         final long limit = 256 * 1024;
-        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).maxMemory(limit).build());
+        final ShadowStore store = track(kind.configure(ShadowStore.builder()).reclamation(reclamation).maxMemory(limit).build());
         final Object[] parents = kind.parents(20_000);
         int allocated = 0;
         while (allocated < parents.length && 0 != kind.alloc(store, parents[allocated], 1, 64, null, null))
@@ -583,7 +583,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         final Reclamation reclamation, final ParentKind kind)
     {
         // Two segments, tables large enough never to grow: only block memory runs out.
-        final ShadowStore store = track(ShadowStore.builder().reclamation(reclamation).segments(2)
+        final ShadowStore store = track(kind.configure(ShadowStore.builder()).reclamation(reclamation).segments(2)
             .initialCapacity(8192).maxMemory(512 * 1024).build());
         final Object[] candidates = kind.parents(40_000);
         final List<Object> first = new ArrayList<>();
@@ -629,7 +629,7 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldKeyObjectParentsOnIdentityNotEquals(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore store = store(reclamation);
+        final ShadowStore store = store(reclamation, kind);
         final String a = new String("same");
         final String b = new String("same");
         assertEquals(a, b);
@@ -648,13 +648,13 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
     @MethodSource("variants")
     void shouldKeepLongAndBoxedLongParentsApart(final Reclamation reclamation, final ParentKind kind)
     {
-        final ShadowStore unchecked = track(ShadowStore.builder().reclamation(reclamation).build());
+        final ShadowStore unchecked = track(kind.configure(ShadowStore.builder()).reclamation(reclamation).build());
         final long parent = 0x1000L;
         final long asLong = unchecked.alloc(parent, 1, 8);
         assertEquals(0, unchecked.get((Object)Long.valueOf(parent), 1), "a box is an object parent");
         assertEquals(asLong, unchecked.get(parent, 1));
 
-        final ShadowStore checked = store(reclamation);
+        final ShadowStore checked = store(reclamation, kind);
         final IllegalArgumentException ex =
             assertThrows(IllegalArgumentException.class, () -> checked.get((Object)Long.valueOf(parent), 1));
         assertTrue(ex.getMessage().contains("primitive long"), ex.getMessage());

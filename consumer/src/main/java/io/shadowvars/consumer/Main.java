@@ -1,17 +1,20 @@
 package io.shadowvars.consumer;
 
 import io.shadowvars.BufferParents;
+import io.shadowvars.RegisteredCounters;
 import io.shadowvars.ShadowCtor;
 import io.shadowvars.ShadowReader;
 import io.shadowvars.ShadowStore;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.ByteBuffer;
 
 /**
  * Uses the library as a named module would: a store, a variable on a native buffer's address and
- * one on an object, get, free, close; and checks that it runs on the module path with the exports
- * it should have. Prints what failed and exits with status 1 when anything did.
+ * one on an object, get, free, close, its counters in an Agrona CountersManager; and checks that it
+ * runs on the module path with the exports it should have. Prints what failed and exits with status 1 when anything did.
  */
 public final class Main
 {
@@ -40,6 +43,7 @@ public final class Main
     {
         checkModules();
         checkStore();
+        checkCounters();
         if (0 != failures)
         {
             System.err.println("consumer: " + failures + " of " + checks + " checks FAILED");
@@ -125,6 +129,27 @@ public final class Main
             "a closed store refuses calls");
         check(throwsOf(IllegalArgumentException.class, () -> BufferParents.of(new UnsafeBuffer(new byte[8]))),
             "a heap buffer is not a parent");
+    }
+
+    /** The store's counters in an Agrona CountersManager, read back through a separate reader. */
+    private static void checkCounters()
+    {
+        final UnsafeBuffer metadata = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * CountersReader.METADATA_LENGTH));
+        final UnsafeBuffer values = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * CountersReader.COUNTER_LENGTH));
+        final CountersManager manager = new CountersManager(metadata, values);
+        final CountersReader reader = new CountersReader(metadata, values);
+        final int liveId;
+        try (ShadowStore store = ShadowStore.create())
+        {
+            final RegisteredCounters counters = store.registerCounters(manager, "consumer");
+            liveId = counters.counterId(RegisteredCounters.Kind.LIVE_VARIABLES);
+            store.alloc(0x1000, RX_META, 8);
+            store.alloc(0x2000, RX_META, 8);
+            check(counters.update(), "registered counters update");
+            check(2 == reader.getCounterValue(liveId), "a CountersReader sees the live variables");
+            check("consumer: live variables".equals(reader.getCounterLabel(liveId)), "the counter is labelled");
+        }
+        check(CountersReader.RECORD_RECLAIMED == reader.getCounterState(liveId), "closing the store frees the counters");
     }
 
     private static boolean throwsOf(final Class<? extends RuntimeException> type, final Runnable call)

@@ -57,6 +57,23 @@ final class ChmSideTable implements SideTable
     }
 
     @Override
+    public long duplicateAllocs()
+    {
+        return -1;
+    }
+
+    @Override
+    public long failedAllocs()
+    {
+        return -1;
+    }
+
+    @Override
+    public void settle()
+    {
+    }
+
+    @Override
     public void close()
     {
         meta.clear();

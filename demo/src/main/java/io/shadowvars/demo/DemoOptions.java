@@ -2,6 +2,8 @@ package io.shadowvars.demo;
 
 import io.shadowvars.Reclamation;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -19,6 +21,7 @@ final class DemoOptions
     static final int MAX_CONSUMERS = 64;
     static final int DEFAULT_PAYLOAD = 64;
     static final int MAX_PAYLOAD = 1 << 16;
+    static final int MAX_INITIAL_CAPACITY = 1 << 29;
 
     /** The usage text, printed by {@code --help} and after a bad option. */
     static final String USAGE = String.join("\n",
@@ -39,12 +42,20 @@ final class DemoOptions
         "  --payload BYTES        metadata size, a multiple of 8 (" + RxMeta.MIN_META_BYTES + ".." + MAX_PAYLOAD +
             ", default " + DEFAULT_PAYLOAD + ")",
         "  --peer chm             run the same pipeline over a ConcurrentHashMap<Long, long[]> side table",
+        "  --initial-capacity N   the store's initial capacity in variables (1.." + MAX_INITIAL_CAPACITY +
+            ", default 2 x buffers); a small one lets the table grow while the demo runs",
         "  --checked              build the store in checked mode (poisons reclaimed memory, detects reader",
         "                         misuse): slower, for hunting bugs",
         "  --json FILE            also write the summary as JSON to FILE",
+        "  --counters-file FILE   register the store's counters in an Agrona CountersManager over FILE, a",
+        "                         new memory-mapped file (refused if it exists), updated each second;",
+        "                         another process reads them with --read-counters FILE; deleted at the end",
+        "  --read-counters FILE   print the counters in FILE (written by a running demo) and exit; no other",
+        "                         option may be given with it",
         "  --help                 print this text and exit",
         "",
-        "Exit codes: 0 verified OK, 1 verification failed, 2 bad options.");
+        "Exit codes: 0 verified OK (or counters printed), 1 verification failed (or the JSON or counters file",
+        "could not be written or read), 2 bad options.");
 
     int buffers = DEFAULT_BUFFERS;
     int seconds = DEFAULT_SECONDS;
@@ -53,7 +64,11 @@ final class DemoOptions
     int payload = DEFAULT_PAYLOAD;
     boolean peerChm;
     boolean checked;
+    /** 0: two per buffer. */
+    int initialCapacity;
     Path json;
+    Path countersFile;
+    Path readCounters;
     boolean help;
 
     private DemoOptions()
@@ -71,9 +86,14 @@ final class DemoOptions
     {
         final DemoOptions options = new DemoOptions();
         boolean consumersGiven = false;
+        String otherOption = null;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
+            if (!"--read-counters".equals(arg) && null == otherOption)
+            {
+                otherOption = arg;
+            }
             switch (arg)
             {
                 case "--help":
@@ -115,6 +135,10 @@ final class DemoOptions
                     options.peerChm = true;
                     break;
 
+                case "--initial-capacity":
+                    options.initialCapacity = intValue(arg, value(args, i++), 1, MAX_INITIAL_CAPACITY);
+                    break;
+
                 case "--checked":
                     options.checked = true;
                     break;
@@ -128,11 +152,38 @@ final class DemoOptions
                     options.json = Path.of(file);
                     break;
 
+                case "--counters-file":
+                    options.countersFile = path(arg, value(args, i++));
+                    if (Files.exists(options.countersFile))
+                    {
+                        throw new UsageException("--counters-file exists already (remove it or name another): " +
+                            options.countersFile);
+                    }
+                    break;
+
+                case "--read-counters":
+                    options.readCounters = path(arg, value(args, i++));
+                    break;
+
                 default:
                     throw new UsageException("unknown option: " + arg);
             }
         }
 
+        if (null != options.readCounters && null != otherOption)
+        {
+            throw new UsageException("--read-counters takes no other option: " + otherOption);
+        }
+        if (0 != options.initialCapacity && options.peerChm)
+        {
+            throw new UsageException("--initial-capacity sizes the shadowvars store, not --peer chm: " +
+                options.initialCapacity);
+        }
+        if (null != options.countersFile && options.peerChm)
+        {
+            throw new UsageException("--counters-file needs the shadowvars store, not --peer chm: " +
+                options.countersFile);
+        }
         if (Reclamation.NONE == options.reclamation)
         {
             if (consumersGiven && options.consumers != 1)
@@ -172,6 +223,22 @@ final class DemoOptions
             throw new UsageException(args[i] + " needs a value");
         }
         return args[i + 1];
+    }
+
+    private static Path path(final String option, final String value) throws UsageException
+    {
+        if (value.isEmpty())
+        {
+            throw new UsageException(option + " needs a file name");
+        }
+        try
+        {
+            return Path.of(value);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new UsageException(option + " is not a valid file name: " + value);
+        }
     }
 
     private static int intValue(final String option, final String value, final int min, final int max)

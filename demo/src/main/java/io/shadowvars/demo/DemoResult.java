@@ -28,6 +28,9 @@ final class DemoResult
     long liveVariablesAfterDrain;
     long variablesOnFreeBuffers;
     long pendingFreeAfterDrain;
+    long duplicateAllocs = -1;
+    long failedAllocs = -1;
+    long reservedBytesAfterDrain = -1;
     long mismatches;
     String firstMismatch;
     Throwable failure;
@@ -129,6 +132,16 @@ final class DemoResult
         text.append(String.format(Locale.ROOT,
             "variables       %,d live at the end, %,d after the drain, pending-free %s%n",
             liveVariablesAtEnd, liveVariablesAfterDrain, DemoRun.bytes(pendingFreeAfterDrain)));
+        if (duplicateAllocs < 0)
+        {
+            text.append(String.format(Locale.ROOT, "counters        n/a (the peer keeps none)%n"));
+        }
+        else
+        {
+            text.append(String.format(Locale.ROOT,
+                "counters        %,d duplicate allocs, %,d failed allocs, %s reserved after the drain%n",
+                duplicateAllocs, failedAllocs, DemoRun.bytes(reservedBytesAfterDrain)));
+        }
         if (ok())
         {
             text.append(String.format(Locale.ROOT, "verification    OK: %,d packets checked, 0 mismatches%n",
@@ -186,6 +199,9 @@ final class DemoResult
         field(json, "liveVariablesAfterDrain", liveVariablesAfterDrain);
         field(json, "variablesOnFreeBuffers", variablesOnFreeBuffers);
         field(json, "pendingFreeBytesAfterDrain", pendingFreeAfterDrain);
+        field(json, "reservedBytesAfterDrain", reservedBytesAfterDrain);
+        field(json, "duplicateAllocs", duplicateAllocs);
+        field(json, "failedAllocs", failedAllocs);
         field(json, "mismatches", mismatches);
         field(json, "problems", quote(problems()));
         field(json, "verdict", quote(ok() ? "OK" : "FAILED"));

@@ -1,7 +1,9 @@
 package io.shadowvars.demo;
 
+import io.shadowvars.RegisteredCounters;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -19,6 +21,9 @@ import java.util.concurrent.locks.LockSupport;
 final class DemoRun
 {
     private static final long SECOND = 1_000_000_000L;
+
+    /** What the labels of the counters registered in a {@code --counters-file} start with. */
+    static final String COUNTERS_LABEL = "shadowvars-demo";
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -41,18 +46,28 @@ final class DemoRun
      * @return what happened.
      * @throws InterruptedException when interrupted while waiting for the threads.
      */
-    DemoResult run() throws InterruptedException
+    DemoResult run() throws InterruptedException, IOException
     {
         final PacketPool pool = new PacketPool(options.buffers);
         final int expectedVariables = options.buffers * 2;
-        try (SideTable table = options.peerChm ?
-            new ChmSideTable(expectedVariables) : new ShadowSideTable(options.reclamation, expectedVariables, options.checked))
+        try (CountersFile countersFile = null == options.countersFile ? null : CountersFile.create(options.countersFile);
+            SideTable table = options.peerChm ?
+                new ChmSideTable(expectedVariables) :
+                new ShadowSideTable(options.reclamation,
+                    0 == options.initialCapacity ? expectedVariables : options.initialCapacity, options.checked))
         {
-            return run(pool, table);
+            // Closed before the file is unmapped (the store's close would also free them).
+            try (RegisteredCounters counters = null == countersFile ? null :
+                ((ShadowSideTable)table).store().registerCounters(countersFile.manager(), COUNTERS_LABEL))
+            {
+                return run(pool, table, countersFile, counters);
+            }
         }
     }
 
-    private DemoResult run(final PacketPool pool, final SideTable table) throws InterruptedException
+    private DemoResult run(
+        final PacketPool pool, final SideTable table, final CountersFile countersFile, final RegisteredCounters counters)
+        throws InterruptedException
     {
         final Pipeline pipeline = new Pipeline(pool, table, options.payload);
         final List<Worker> workers = new ArrayList<>();  // whose numbers are reported
@@ -92,6 +107,11 @@ final class DemoRun
             options.peerChm ? "on-heap" : options.reclamation + " reclamation" + (options.checked ? " (checked)" : ""),
             options.seconds,
             options.warmupNanos() / 1e9);
+        if (null != countersFile)
+        {
+            out.printf(Locale.ROOT, "counters file   %s, updated each second (read it with --read-counters)%n",
+                countersFile.path());
+        }
 
         for (final Thread thread : threads)
         {
@@ -129,6 +149,10 @@ final class DemoRun
             }
             if (now - nextTick >= 0)
             {
+                if (null != counters)
+                {
+                    counters.update();
+                }
                 final long packets = sumPackets(consumers);
                 final long ops = sumOps(workers);
                 final double seconds = (now - lastTick) / 1e9;
@@ -164,9 +188,17 @@ final class DemoRun
             thread.join();
         }
 
-        result.liveVariablesAfterDrain = table.liveVariables();
         result.variablesOnFreeBuffers = variablesOnBuffers(pool, table);
+        table.settle();
+        result.liveVariablesAfterDrain = table.liveVariables();
         result.pendingFreeAfterDrain = table.pendingFreeBytes();
+        result.duplicateAllocs = table.duplicateAllocs();
+        result.failedAllocs = table.failedAllocs();
+        result.reservedBytesAfterDrain = table.reservedBytes();
+        if (null != counters)
+        {
+            counters.update();
+        }
         for (final Worker worker : workers)
         {
             result.get.add(worker.get);

@@ -7,14 +7,18 @@ import java.nio.file.Files;
 
 /**
  * The demo's entry point: {@code java -jar shadowvars-demo.jar [options]}; {@code --help} lists
- * the options. Exit code 0 when every check passed, 1 when verification failed, 2 for bad options.
+ * the options. Exit code 0 when every check passed, 1 when verification failed (or a counters file could
+ * not be created or read), 2 for bad options.
  */
 public final class Main
 {
     /** Every check passed. */
     public static final int EXIT_OK = 0;
 
-    /** Verification failed (a mismatch, a failed thread, a leaked variable) or the JSON could not be written. */
+    /**
+     * Verification failed (a mismatch, a failed thread, a leaked variable), the JSON could not be
+     * written, or a counters file could not be created or read.
+     */
     public static final int EXIT_FAILED = 1;
 
     /** Bad command line. */
@@ -62,6 +66,24 @@ public final class Main
             return EXIT_OK;
         }
 
+        if (null != options.readCounters)
+        {
+            try
+            {
+                if (0 == CountersFile.print(options.readCounters, out))
+                {
+                    out.println("no counters allocated in " + options.readCounters);
+                }
+                out.flush();
+                return EXIT_OK;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                err.println("shadowvars-demo: cannot read --read-counters " + options.readCounters + ": " + ex.getMessage());
+                return EXIT_FAILED;
+            }
+        }
+
         final DemoResult result;
         try
         {
@@ -71,6 +93,11 @@ public final class Main
         {
             Thread.currentThread().interrupt();
             err.println("shadowvars-demo: interrupted");
+            return EXIT_FAILED;
+        }
+        catch (final IOException ex)
+        {
+            err.println("shadowvars-demo: cannot create --counters-file " + options.countersFile + ": " + ex);
             return EXIT_FAILED;
         }
 

@@ -3,7 +3,7 @@ package io.shadowvars.demo;
 import io.shadowvars.Reclamation;
 import io.shadowvars.ShadowCtor;
 import io.shadowvars.ShadowReader;
-import io.shadowvars.ShadowStats;
+import io.shadowvars.ShadowCounters;
 import io.shadowvars.ShadowStore;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -39,6 +39,8 @@ final class ShadowSideTable implements SideTable
     };
 
     private final ShadowStore store;
+    /** Filled by readCounters (no lock, no allocation) for the reporting thread, the only caller. */
+    private final ShadowCounters counters = new ShadowCounters();
 
     /**
      * A store for the pipeline.
@@ -82,29 +84,41 @@ final class ShadowSideTable implements SideTable
     @Override
     public long liveVariables()
     {
-        return store.stats().liveVariables();
+        return store.readCounters(counters).liveVariables();
     }
 
     @Override
     public long reservedBytes()
     {
-        return store.stats().reservedBytes();
+        return store.readCounters(counters).reservedBytes();
     }
 
     @Override
     public long pendingFreeBytes()
     {
-        return store.stats().pendingFreeBytes();
+        return store.readCounters(counters).pendingFreeBytes();
+    }
+
+    @Override
+    public long duplicateAllocs()
+    {
+        return store.readCounters(counters).duplicateAllocs();
+    }
+
+    @Override
+    public long failedAllocs()
+    {
+        return store.readCounters(counters).failedAllocs();
     }
 
     /**
-     * A snapshot of all counters.
-     *
-     * @return the store's stats.
+     * {@code stats()}: takes every segment's lock and lets the epoch advance, so that memory no
+     * reader holds is released before the figures after the drain are read.
      */
-    ShadowStats stats()
+    @Override
+    public void settle()
     {
-        return store.stats();
+        store.stats();
     }
 
     @Override
@@ -116,6 +130,8 @@ final class ShadowSideTable implements SideTable
     private static final class ShadowSession implements Session
     {
         private final ShadowStore store;
+    /** Filled by readCounters (no lock, no allocation) for the reporting thread, the only caller. */
+    private final ShadowCounters counters = new ShadowCounters();
         private final ShadowReader reader;
         private final boolean epoch;
         private final boolean qsbr;

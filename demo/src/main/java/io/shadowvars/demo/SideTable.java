@@ -22,25 +22,47 @@ interface SideTable extends AutoCloseable
     Session session();
 
     /**
-     * Live variables now (may allocate; not for hot paths).
+     * Live variables now. Called by the reporting thread only; takes no lock of the table's writers.
      *
      * @return the count.
      */
     long liveVariables();
 
     /**
-     * Native memory held, or -1 when the table lives on the Java heap.
+     * Native memory held, or -1 when the table lives on the Java heap. Reporting thread only.
      *
      * @return bytes, or -1.
      */
     long reservedBytes();
 
     /**
-     * Freed bytes still waiting for readers, or -1 when that does not apply.
+     * Freed bytes still waiting for readers, or -1 when that does not apply. Reporting thread only.
      *
      * @return bytes, or -1.
      */
     long pendingFreeBytes();
+
+    /**
+     * Allocations refused because the variable existed, or -1 when the table does not count them.
+     * Reporting thread only.
+     *
+     * @return the count, or -1.
+     */
+    long duplicateAllocs();
+
+    /**
+     * Allocations refused for memory or by a constructor, or -1 when the table does not count them.
+     * Reporting thread only.
+     *
+     * @return the count, or -1.
+     */
+    long failedAllocs();
+
+    /**
+     * After the drain: let the table release what no reader holds any more, so that the figures
+     * read next are settled. A no-op for a table without deferred reclamation.
+     */
+    void settle();
 
     /**
      * Release everything.

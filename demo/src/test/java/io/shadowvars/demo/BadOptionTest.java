@@ -55,6 +55,21 @@ class BadOptionTest
             row(new String[]{"--peer", ""}, "--peer", "must be chm"),
             row(new String[]{"--json"}, "--json", "needs a value"),
             row(new String[]{"--json", ""}, "--json", "file name"),
+            row(new String[]{"--initial-capacity"}, "--initial-capacity", "needs a value"),
+            row(new String[]{"--initial-capacity", "0"}, "--initial-capacity", ": 0"),
+            row(new String[]{"--initial-capacity", "536870913"}, "--initial-capacity", "536870913"),
+            row(new String[]{"--initial-capacity", "lots"}, "--initial-capacity", "whole number", "lots"),
+            row(new String[]{"--peer", "chm", "--initial-capacity", "16"}, "--initial-capacity", "--peer chm", "16"),
+            row(new String[]{"--counters-file"}, "--counters-file", "needs a value"),
+            row(new String[]{"--counters-file", ""}, "--counters-file", "file name"),
+            row(new String[]{"--counters-file", "."}, "--counters-file", "exists already", "."),
+            row(new String[]{"--counters-file", "\0"}, "--counters-file", "not a valid file name"),
+            row(new String[]{"--counters-file", "c.dat", "--peer", "chm"}, "--counters-file", "--peer chm", "c.dat"),
+            row(new String[]{"--read-counters"}, "--read-counters", "needs a value"),
+            row(new String[]{"--read-counters", ""}, "--read-counters", "file name"),
+            row(new String[]{"--read-counters", "c.dat", "--seconds", "3"}, "--read-counters", "no other option",
+                "--seconds"),
+            row(new String[]{"--checked", "--read-counters", "c.dat"}, "--read-counters", "no other option", "--checked"),
             row(new String[]{"--help", "--bogus"}, "unknown option", "--bogus"));
     }
 

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,11 +66,65 @@ class MainTest
     {
         final Path json = dir.resolve("none.json");
 
+        // From a 16-variable table: it grows while the pipeline runs.
         final int exitCode = run("--seconds", "2", "--buffers", "512", "--reclamation", "NONE",
-            "--json", json.toString());
+            "--initial-capacity", "16", "--json", json.toString());
 
         assertEquals(Main.EXIT_OK, exitCode, () -> out() + err());
         assertSummaryJson(Files.readString(json), "\"reclamation\": \"NONE\"");
+    }
+
+    @Test
+    void shouldLetAnotherReaderSeeTheCountersWhileTheDemoRuns(@TempDir final Path dir) throws Exception
+    {
+        final Path counters = dir.resolve("demo-counters.dat");
+        final int[] exitCode = { -1 };
+        final Thread demo = new Thread(() -> exitCode[0] = run("--seconds", "3", "--buffers", "1024",
+            "--counters-file", counters.toString()));
+        demo.start();
+
+        // Read as another process would: Main.run --read-counters maps the file on its own.
+        final StringBuilder reads = new StringBuilder();
+        String seen = "";
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && demo.isAlive())
+        {
+            final ByteArrayOutputStream readerOut = new ByteArrayOutputStream();
+            final int readerExit = Files.exists(counters) ? Main.run(new String[]{ "--read-counters", counters.toString() },
+                new PrintStream(readerOut, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream())) : -1;
+            final String read = readerOut.toString(StandardCharsets.UTF_8);
+            reads.append(read).append("--\n");
+            if (Main.EXIT_OK == readerExit && counter(read, "reserved bytes") > 0)
+            {
+                // Registered and written while the demo runs. (How many variables are live at a
+                // tick depends on the machine's load: a starved pipeline may show 0.)
+                seen = read;
+                break;
+            }
+            Thread.sleep(50);
+        }
+        demo.join();
+        final String allReads = reads.toString();
+
+        assertEquals(Main.EXIT_OK, exitCode[0], () -> out() + err());
+        for (final String kind : new String[]{ "live variables", "live bytes", "reserved bytes", "pending-free bytes",
+            "duplicate allocs", "failed allocs" })
+        {
+            assertTrue(counter(seen, kind) >= 0, () -> kind + " in " + allReads + out());
+        }
+        assertTrue(counter(seen, "reserved bytes") > 0, seen);
+        assertEquals(0, counter(seen, "failed allocs"), seen);
+        assertTrue(out().contains("counters file   " + counters), out());
+        assertTrue(out().contains("counters        0 duplicate allocs, 0 failed allocs, "), out());
+        assertFalse(Files.exists(counters), "the demo deletes its counters file at the end");
+    }
+
+    /** The value on the line of {@code "shadowvars-demo: <kind>"}, or -1 when absent. */
+    private static long counter(final String lines, final String kind)
+    {
+        final Matcher matcher = Pattern.compile("^ *\\d+: +([\\d,]+) - " + DemoRun.COUNTERS_LABEL + ": " + kind + "$",
+            Pattern.MULTILINE).matcher(lines);
+        return matcher.find() ? Long.parseLong(matcher.group(1).replace(",", "")) : -1;
     }
 
     private static void assertSummaryJson(final String json, final String expected)
@@ -82,6 +137,10 @@ class MainTest
         assertTrue(number(json, "opsPerSecond") > 0, json);
         assertTrue(number(json, "reservedBytes") > 0, json);
         assertEquals(0, number(json, "liveVariablesAfterDrain"), json);
+        assertEquals(0, number(json, "pendingFreeBytesAfterDrain"), json);
+        assertEquals(0, number(json, "failedAllocs"), json);
+        assertTrue(number(json, "duplicateAllocs") >= 0, json);
+        assertTrue(number(json, "reservedBytesAfterDrain") > 0, json);
         for (final String field : new String[]{ "\"get\"", "\"getOrAlloc\"", "\"free\"", "\"p50\"", "\"p99\"",
             "\"p999\"", "\"max\"", "\"gcCount\"", "\"gcMillis\"", "\"packetsPerSecond\"" })
         {

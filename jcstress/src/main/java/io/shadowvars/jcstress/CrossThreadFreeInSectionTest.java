@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static io.shadowvars.jcstress.Fixtures.EPOCH;
 
 /**
- * Guarantee 12 (EPOCH, segments): a block freed by a thread other than the one that allocated it,
+ * Guarantee 13 (EPOCH, segments): a block freed by a thread other than the one that allocated it,
  * while a reader holds its data inside a read section, is not reused before the reader's
  * {@code exit()}, even by allocations of its size on the same segment. The reader allocates
  * {@code <parent, 1>} with a constructor that stamps the parent, enters a section, gets the data,

@@ -13,7 +13,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Guarantee 13: a block freed by another thread than its allocator goes back to the allocator of
+ * Guarantee 14: a block freed by another thread than its allocator goes back to the allocator of
  * its segment, and when the allocating thread allocates on that segment again it gets that block,
  * zeroed and carrying only the new variable's data, and the counts stay right. The owner
  * allocates {@code <parent, 1>} (its constructor fills the data with junk), waits until the freer
@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * constructor that stamps the parent into its first 8 bytes; the freer waits until
  * {@code <parent, 1>} is visible and frees it. Each state has its own checked store with no reader
  * registered, so a freed block is released at once (poisoned with 0x6B bytes, and checked to be
- * still poisoned when handed out again) to the head of its segment's free list.
+ * still poisoned when handed out again) to the head of its segment's free list. (Checked mode
+ * also keeps freed blocks out of the threads' block caches: in an unchecked store with no reader
+ * the freer would keep the block for its own next allocation.)
  *
  * <p><b>Why it holds.</b> The free and both allocations take the segment's lock: the free's
  * release of the block to the segment's (LIFO) free list happens before the owner's next

@@ -11,7 +11,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * Guarantee 11: {@code freeAll(id)} is atomic with respect to the other writers (contract rule 5),
+ * Guarantee 12: {@code freeAll(id)} is atomic with respect to the other writers (contract rule 5),
  * although they lock one segment each. Before the race the store holds {@code <a, id>} in the
  * first segment and {@code <b, id>} in the last. Then one thread allocates {@code <p1, id>} and
  * after it {@code <p2, id>}, while another runs {@code freeAll(id)} with a destructor that records

@@ -11,7 +11,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * Guarantee 10: writers in parallel. Two threads write at the same time, each on its own parent,
+ * Guarantee 11: writers in parallel. Two threads write at the same time, each on its own parent,
  * with a constructor that stamps the parent into the data; afterwards each writer's variable is
  * found with its own constructor's data at the address its call returned, and the counts are
  * exact: {@code stats().liveVariables()} is two and {@code stats().reservedBytes()} is what the
@@ -21,8 +21,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * different locks, write different tables, allocators and retire lists, and carve their slabs at
  * the same moment; in {@link AllocOnOneSegment} they share a segment and its lock serialises
  * them. Each state has a fresh store of {@value #SEGMENTS} segments with no reader registered, so
- * a freed block is released to its segment's free list at once, and {@code stats()} counts this
- * state's variables only.
+ * a freed block is reusable at once (kept in the freeing thread's block cache, or released to its
+ * segment's free list), and {@code stats()} counts this state's variables only.
  *
  * <p><b>Why it holds.</b> A writer holds its segment's lock from its look-up to its insert, and a
  * segment's table, allocator, retire list and counters are touched only under that lock; the
@@ -155,9 +155,10 @@ public class ParallelWritersTest
     /**
      * {@code free} then {@code alloc} on two segments: each segment holds one variable (of parent
      * {@code SEGMENT_0}, {@code SEGMENT_1}) made before the race; each writer frees its segment's
-     * and allocates another parent's on the same segment, which takes the freed block from that
-     * segment's free list (no reader: released at once). Both frees succeed, the old variables are
-     * gone, the new ones are found, and nothing new is reserved.
+     * and allocates another parent's on the same segment, which takes the freed block back (no
+     * reader: reusable at once, from the thread's block cache or the segment's free list). Both
+     * frees succeed, the old variables are gone, the new ones are found, and nothing new is
+     * reserved.
      */
     @JCStressTest
     @Outcome(id = "1, 1, 2, 1", expect = Expect.ACCEPTABLE,

@@ -17,6 +17,9 @@ import java.lang.invoke.VarHandle;
  *   returns the block to the allocator that handed it out without a second lock, a remote-free
  *   stack or a hand-back batch (the segment is the cache; mimalloc's per-page free lists and
  *   Chronicle Map's per-segment space play the same part).</li>
+ *   <li><b>Thread caches.</b> When a block's release is immediate (no reader registered) the
+ *   freeing thread may keep it in its {@link BlockCache} instead, and its next allocation of the
+ *   class, in any segment, takes it from there ({@link #allocate(int, BlockCache)}).</li>
  *   <li><b>Size classes</b> come from the store's shared {@link SizeClasses}.</li>
  *   <li><b>Slabs.</b> Each class carves blocks from its current slab with a bump pointer. Its first
  *   slab is small (so a store with few variables of many sizes stays small) and each later one is
@@ -147,6 +150,29 @@ public final class SlabAllocator
      */
     public long allocate(final int size)
     {
+        return allocate(size, null);
+    }
+
+    /**
+     * Allocate a zeroed block for a variable of {@code size} bytes, taking it from the calling
+     * thread's cache of freed blocks first.
+     *
+     * @param size  data size, from 0.
+     * @param cache the calling thread's cache, or null for none.
+     * @return the header address, or 0 when the memory cap refuses it.
+     * @see #allocate(int)
+     */
+    public long allocate(final int size, final BlockCache cache)
+    {
+        if (null != cache && size <= LARGE_DATA)
+        {
+            final int cls = classes.classOf(size);
+            final long cached = cache.pop(cls);
+            if (0 != cached)
+            {
+                return prepare(cached, size, cls, false, 0);
+            }
+        }
         final boolean large = size > LARGE_DATA;
         final int cls = classes.classOf(size);
         long dedicatedAddress = 0;
@@ -189,6 +215,11 @@ public final class SlabAllocator
             }
         }
 
+        return prepare(header, size, cls, large, dedicatedAddress);
+    }
+
+    private long prepare(final long header, final int size, final int cls, final boolean large, final long dedicatedAddress)
+    {
         // A lock-free reader may still be reading this header from its previous life; the table's
         // version was bumped when that life ended. Order that bump before these writes so the
         // reader's version re-check sees it whenever it saw one of them.
@@ -255,6 +286,44 @@ public final class SlabAllocator
         }
         Memory.putLong(header + Block.PARENT_OFFSET, freeHead[cls]);
         freeHead[cls] = header;
+    }
+
+    /**
+     * Return a chain of freed blocks of one class to its free list in one step: the chain, linked
+     * through the blocks' parent words from {@code head} to {@code tail} (whose link is
+     * overwritten), joins the front of the list. Only for blocks {@link #release} would do nothing
+     * else for: not large (no dedicated allocation to give back) and not in checked mode (no
+     * poison to write).
+     *
+     * @param cls  the blocks' size class.
+     * @param head the first block of the chain.
+     * @param tail the last block of the chain.
+     */
+    public void releaseChain(final int cls, final long head, final long tail)
+    {
+        Memory.putLong(tail + Block.PARENT_OFFSET, freeHead[cls]);
+        freeHead[cls] = head;
+    }
+
+    /**
+     * Whether this allocator poisons released blocks (checked mode), so each block must be
+     * released on its own.
+     *
+     * @return true in checked mode.
+     */
+    public boolean isChecked()
+    {
+        return checked;
+    }
+
+    /**
+     * How many size classes there are; class numbers run from 1 to this.
+     *
+     * @return the number of classes.
+     */
+    public int classCount()
+    {
+        return classes.count();
     }
 
     /**

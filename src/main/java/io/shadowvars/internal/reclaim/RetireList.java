@@ -2,6 +2,7 @@ package io.shadowvars.internal.reclaim;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
+import io.shadowvars.internal.alloc.BlockCache;
 import io.shadowvars.internal.alloc.SlabAllocator;
 
 import java.lang.invoke.VarHandle;
@@ -24,6 +25,15 @@ import java.lang.invoke.VarHandle;
  * <p>At most three bags are ever in use: at a seal at epoch {@code g}, bags tagged {@code g - 2}
  * or older are released first, so bag {@code g % 3} is empty or already tagged {@code g}.
  *
+ * <h2>Chains per size class</h2>
+ * The open list and each bag keep one chain per size class, with its tail, so that a bag whose
+ * grace period has passed joins each class's free list with one write ({@link
+ * SlabAllocator#releaseChain}) instead of one visit per block: the release costs a cache miss per
+ * class in the bag, not per block (releasing block by block put the whole walk, one cold header
+ * after another, on the one free that happened to seal). Blocks that need work of their own when
+ * released (a large variable's dedicated allocation, the poison of checked mode) go on chain 0
+ * (class numbers start at 1) and are released one by one.
+ *
  * <p>Not thread-safe: used under its segment's write lock. Lists are intrusive, through the
  * blocks' parent words, so retiring allocates nothing.
  */
@@ -31,6 +41,9 @@ public final class RetireList
 {
     /** Retirements between seals. A seal costs a full fence; an advance a read of every reader. */
     static final int COLLECT_EVERY = 32;
+
+    /** The chain of blocks released one by one (large or checked); class numbers start at 1. */
+    private static final int WALK = 0;
 
     private static final VarHandle PENDING;
 
@@ -48,13 +61,23 @@ public final class RetireList
 
     private final Reclaimer reclaimer;
     private final SlabAllocator allocator;
-    private final long[] bagHead = new long[3];
-    private final long[] bagBytes = new long[3];
-    private final long[] bagEpoch = new long[3];
-    private long openHead;
-    private long openTail;
+    private final boolean walkAll;
+
+    // The open list: one chain per class, the classes in use listed in openUsed.
+    private final long[] openHead;
+    private final long[] openTail;
+    private final int[] openUsed;
+    private int openUsedCount;
     private long openBytes;
     private int openCount;
+
+    // Three bags, each with one chain per class and the list of its classes in use.
+    private final long[][] bagHead = new long[3][];
+    private final long[][] bagTail = new long[3][];
+    private final int[][] bagUsed = new int[3][];
+    private final int[] bagUsedCount = new int[3];
+    private final long[] bagBytes = new long[3];
+    private final long[] bagEpoch = new long[3];
     private long pendingBytes;
 
     /**
@@ -67,6 +90,17 @@ public final class RetireList
     {
         this.reclaimer = reclaimer;
         this.allocator = allocator;
+        this.walkAll = allocator.isChecked();
+        final int chains = allocator.classCount() + 1;
+        this.openHead = new long[chains];
+        this.openTail = new long[chains];
+        this.openUsed = new int[chains];
+        for (int bag = 0; bag < 3; bag++)
+        {
+            bagHead[bag] = new long[chains];
+            bagTail[bag] = new long[chains];
+            bagUsed[bag] = new int[chains];
+        }
     }
 
     /**
@@ -76,20 +110,39 @@ public final class RetireList
      */
     public void retire(final long header)
     {
+        retire(header, null);
+    }
+
+    /**
+     * Retire an unlinked block: it is released once no reader can hold it. When no reader is
+     * registered it is released at once, into the freeing thread's cache if it has room.
+     *
+     * @param header the block, already marked freed.
+     * @param cache  the calling thread's block cache, or null for none.
+     */
+    public void retire(final long header, final BlockCache cache)
+    {
         if (!reclaimer.mustDefer())
         {
-            allocator.release(header);
+            if (null == cache || !cache.push(header))
+            {
+                allocator.release(header);
+            }
             return;
         }
+        final int flags = Block.flags(header);
+        final int chain = walkAll || (flags & Block.INDIRECT) != 0 ? WALK : Block.sizeClass(flags);
         final long bytes = allocator.blockBytes(header);
-        Memory.putLong(header + Block.PARENT_OFFSET, openHead);
-        if (0 == openHead)
+        final long head = openHead[chain];
+        Memory.putLong(header + Block.PARENT_OFFSET, head);
+        if (0 == head)
         {
-            openTail = header;
+            openTail[chain] = header;
+            openUsed[openUsedCount++] = chain;
         }
-        openHead = header;
+        openHead[chain] = header;
         openBytes += bytes;
-        pendingBytes += bytes;
+        PENDING.setOpaque(this, pendingBytes + bytes);
         if (++openCount >= COLLECT_EVERY)
         {
             collect();
@@ -115,7 +168,7 @@ public final class RetireList
      */
     public void seal()
     {
-        if (0 == openHead)
+        if (0 == openUsedCount)
         {
             return;
         }
@@ -124,12 +177,31 @@ public final class RetireList
         final long g = reclaimer.epoch();
         releaseExpired(g);
         final int bag = (int)(g % 3);
-        Memory.putLong(openTail + Block.PARENT_OFFSET, bagHead[bag]);
-        bagHead[bag] = openHead;
+        final long[] heads = bagHead[bag];
+        final long[] tails = bagTail[bag];
+        final int[] used = bagUsed[bag];
+        int usedCount = bagUsedCount[bag];
+        for (int i = 0; i < openUsedCount; i++)
+        {
+            final int chain = openUsed[i];
+            final long oldHead = heads[chain];
+            if (0 == oldHead)
+            {
+                tails[chain] = openTail[chain];
+                used[usedCount++] = chain;
+            }
+            else
+            {
+                Memory.putLong(openTail[chain] + Block.PARENT_OFFSET, oldHead);
+            }
+            heads[chain] = openHead[chain];
+            openHead[chain] = 0;
+            openTail[chain] = 0;
+        }
+        bagUsedCount[bag] = usedCount;
         bagBytes[bag] += openBytes;
         bagEpoch[bag] = g;
-        openHead = 0;
-        openTail = 0;
+        openUsedCount = 0;
         openBytes = 0;
         openCount = 0;
     }
@@ -143,7 +215,7 @@ public final class RetireList
     {
         for (int bag = 0; bag < 3; bag++)
         {
-            if (0 != bagHead[bag] && bagEpoch[bag] + 2 <= g)
+            if (0 != bagUsedCount[bag] && bagEpoch[bag] + 2 <= g)
             {
                 releaseBag(bag);
             }
@@ -189,27 +261,46 @@ public final class RetireList
     {
         for (int bag = 0; bag < 3; bag++)
         {
-            bagHead[bag] = 0;
+            java.util.Arrays.fill(bagHead[bag], 0);
+            java.util.Arrays.fill(bagTail[bag], 0);
+            bagUsedCount[bag] = 0;
             bagBytes[bag] = 0;
         }
-        openHead = 0;
-        openTail = 0;
+        java.util.Arrays.fill(openHead, 0);
+        java.util.Arrays.fill(openTail, 0);
+        openUsedCount = 0;
         openBytes = 0;
         openCount = 0;
-        pendingBytes = 0;
+        PENDING.setOpaque(this, 0L);
     }
 
     private void releaseBag(final int bag)
     {
-        long header = bagHead[bag];
-        bagHead[bag] = 0;
-        pendingBytes -= bagBytes[bag];
-        bagBytes[bag] = 0;
-        while (0 != header)
+        final long[] heads = bagHead[bag];
+        final long[] tails = bagTail[bag];
+        final int[] used = bagUsed[bag];
+        for (int i = 0, n = bagUsedCount[bag]; i < n; i++)
         {
-            final long next = Block.parent(header);
-            allocator.release(header);
-            header = next;
+            final int chain = used[i];
+            long header = heads[chain];
+            if (WALK == chain)
+            {
+                while (0 != header)
+                {
+                    final long next = Block.parent(header);
+                    allocator.release(header);
+                    header = next;
+                }
+            }
+            else
+            {
+                allocator.releaseChain(chain, header, tails[chain]);
+            }
+            heads[chain] = 0;
+            tails[chain] = 0;
         }
+        bagUsedCount[bag] = 0;
+        PENDING.setOpaque(this, pendingBytes - bagBytes[bag]);
+        bagBytes[bag] = 0;
     }
 }

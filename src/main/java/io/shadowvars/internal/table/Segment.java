@@ -6,6 +6,7 @@ import io.shadowvars.ShadowVar;
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.WriteLock;
+import io.shadowvars.internal.alloc.BlockCache;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.alloc.SlabAllocator;
@@ -25,6 +26,7 @@ abstract class SegmentCounters extends WriteLock
     static final java.lang.invoke.VarHandle LIVE_BYTES;
     static final java.lang.invoke.VarHandle DUPLICATE_ALLOCS;
     static final java.lang.invoke.VarHandle FAILED_ALLOCS;
+    static final java.lang.invoke.VarHandle COLLECTED_VARIABLES;
     static final java.lang.invoke.VarHandle CLOSED;
 
     static
@@ -36,6 +38,7 @@ abstract class SegmentCounters extends WriteLock
             LIVE_BYTES = lookup.findVarHandle(SegmentCounters.class, "liveBytes", long.class);
             DUPLICATE_ALLOCS = lookup.findVarHandle(SegmentCounters.class, "duplicateAllocs", long.class);
             FAILED_ALLOCS = lookup.findVarHandle(SegmentCounters.class, "failedAllocs", long.class);
+            COLLECTED_VARIABLES = lookup.findVarHandle(SegmentCounters.class, "collectedVariables", long.class);
             CLOSED = lookup.findVarHandle(SegmentCounters.class, "closed", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -51,6 +54,7 @@ abstract class SegmentCounters extends WriteLock
     long liveBytes;
     long duplicateAllocs;
     long failedAllocs;
+    long collectedVariables;
 }
 
 abstract class SegmentPadRhs extends SegmentCounters
@@ -85,9 +89,12 @@ abstract class SegmentPadRhs extends SegmentCounters
  *   read the data and the parent), mark the block freed, drop the object reference, retire.</li>
  *   <li><b>freeAll</b> of one id, called by the store under every segment's lock so that the whole
  *   walk is atomic against all other writers.</li>
+ *   <li><b>expunge</b> of a collected weak parent (weak object parents only, see
+ *   {@link CollectedParents}): unlink its variables under the lock, run {@code onParentCollected}
+ *   with the lock released, retire under the lock again.</li>
  * </ul>
- * Constructors and destructors run under the lock; a mutating store call from inside one fails
- * through the store's {@link CallbackGuard}.
+ * Constructors and destructors run under the lock ({@code onParentCollected} without it); a
+ * mutating store call from inside one fails through the store's {@link CallbackGuard}.
  */
 public final class Segment extends SegmentPadRhs
 {
@@ -100,6 +107,8 @@ public final class Segment extends SegmentPadRhs
     private final Reclaimer reclaimer;
     private final int dataOffset;
     private final Callback callback = new Callback();
+    private final WeakParents weakParents;
+    private final CollectedParents collectedParents;
     private Segment[] peers;
     private int index;
 
@@ -121,12 +130,37 @@ public final class Segment extends SegmentPadRhs
         final CallbackGuard guard,
         final boolean checked)
     {
+        this(expectedEntries, classes, arena, reclaimer, guard, checked, null);
+    }
+
+    /**
+     * Create a segment, with weak object parents when {@code collected} is given.
+     *
+     * @param expectedEntries entries its table holds before it first grows.
+     * @param classes         the store's size classes.
+     * @param arena           the store's native memory.
+     * @param reclaimer       the store's epoch and readers.
+     * @param guard           the store's callback guard.
+     * @param checked         checked mode (poison freed blocks).
+     * @param collected       the store's weak-parent queue and callback; null for strong object parents.
+     */
+    public Segment(
+        final int expectedEntries,
+        final SizeClasses classes,
+        final NativeArena arena,
+        final Reclaimer reclaimer,
+        final CallbackGuard guard,
+        final boolean checked,
+        final CollectedParents collected)
+    {
         this.guard = guard;
         this.reclaimer = reclaimer;
         this.dataOffset = classes.dataOffset();
         this.table = new ShadowTable(expectedEntries, arena);
         this.allocator = new SlabAllocator(classes, arena, checked);
         this.retired = new RetireList(reclaimer, allocator);
+        this.collectedParents = collected;
+        this.weakParents = null == collected ? null : new WeakParents(table, collected.queue(), this);
     }
 
     /**
@@ -191,17 +225,19 @@ public final class Segment extends SegmentPadRhs
      * Take this segment's lock for a writer, after checking that the caller is not inside a
      * callback of the store (which would deadlock) and, once held, that the store is open.
      *
+     * @return the calling thread's writer state (its block cache).
      * @throws IllegalStateException from inside a constructor or destructor, or after close.
      */
-    public void lockForWrite()
+    public CallbackGuard.Writer lockForWrite()
     {
-        guard.check();
+        final CallbackGuard.Writer self = guard.check();
         lock();
         if (closed)
         {
             unlock();
             throw new IllegalStateException("ShadowStore is closed");
         }
+        return self;
     }
 
 
@@ -234,7 +270,7 @@ public final class Segment extends SegmentPadRhs
         final T ctorData,
         final boolean existing)
     {
-        lockForWrite();
+        final BlockCache cache = lockForWrite().cache();
         try
         {
             final int index = null == parentObject ?
@@ -243,7 +279,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return existing ? dataAddress(table.headerAt(index)) : duplicate(parent, parentObject, id);
             }
-            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData);
+            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData, cache);
         }
         finally
         {
@@ -264,7 +300,7 @@ public final class Segment extends SegmentPadRhs
     public boolean free(
         final long parent, final Object parentObject, final long id, final long hash, final ShadowDtor dtor)
     {
-        lockForWrite();
+        final BlockCache cache = lockForWrite().cache();
         final Throwable failure;
         try
         {
@@ -274,7 +310,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return false;
             }
-            failure = freeAt(index, dtor, null);
+            failure = freeAt(index, dtor, null, cache);
         }
         finally
         {
@@ -307,7 +343,7 @@ public final class Segment extends SegmentPadRhs
             if (0 != header && Block.id(header) == id)
             {
                 // An entry of the same cluster may shift into 'index': look at it again.
-                failure[0] = freeAt(index, dtor, failure[0]);
+                failure[0] = freeAt(index, dtor, failure[0], null);
                 freed++;
                 continue;
             }
@@ -343,6 +379,18 @@ public final class Segment extends SegmentPadRhs
     public void releaseAllRetired()
     {
         retired.releaseAll();
+    }
+
+    /**
+     * Take the blocks of a terminated thread's cache into this segment's allocator (the caller
+     * holds every segment lock).
+     *
+     * @param cache the cache, whose owner has terminated.
+     * @return how many blocks were taken.
+     */
+    public int adopt(final BlockCache cache)
+    {
+        return cache.drainTo(allocator);
     }
 
     /**
@@ -416,12 +464,27 @@ public final class Segment extends SegmentPadRhs
     }
 
     /**
+     * Variables freed because their weak parent was collected (exact under the lock; without it,
+     * an atomic read of a value it had).
+     *
+     * @return the count.
+     */
+    public long collectedVariables()
+    {
+        return (long)COLLECTED_VARIABLES.getOpaque(this);
+    }
+
+    /**
      * Close this segment (under the lock): later writers throw, readers find the table closed.
      * The store gives the arena back afterwards.
      */
     public void closeLocked()
     {
         closed = true;
+        if (null != weakParents)
+        {
+            weakParents.clearAll();
+        }
         table.close();
         retired.close();
         liveVariables = 0;
@@ -445,19 +508,20 @@ public final class Segment extends SegmentPadRhs
         final long hash,
         final int size,
         final ShadowCtor<? super T> ctor,
-        final T ctorData)
+        final T ctorData,
+        final BlockCache cache)
     {
         if (retired.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
         {
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
         }
-        if (!table.ensureRoomForOne())
+        if (!table.ensureRoomForOne(liveVariables))
         {
             failedAllocs++;
             return 0;
         }
-        final long header = allocator.allocate(size);
+        final long header = allocator.allocate(size, cache);
         if (0 == header)
         {
             failedAllocs++;
@@ -467,7 +531,7 @@ public final class Segment extends SegmentPadRhs
         int ref = -1;
         if (null != parentObject)
         {
-            ref = table.addRef(parentObject);
+            ref = null == weakParents ? table.addRef(parentObject) : weakParents.acquire(parentObject, header);
             Memory.putLong(header + Block.PARENT_OFFSET, ref);
             Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
         }
@@ -480,7 +544,7 @@ public final class Segment extends SegmentPadRhs
         if (null != ctor)
         {
             final int result;
-            final int[] inside = guard.enter();
+            final CallbackGuard.Writer inside = guard.enter();
             try
             {
                 result = ctor.construct(callback.of(header), ctorData);
@@ -513,7 +577,7 @@ public final class Segment extends SegmentPadRhs
         failedAllocs++;
         if (ref >= 0)
         {
-            table.removeRef(ref);
+            releaseRef(ref, header);
         }
         allocator.markFreed(header);
         allocator.release(header);
@@ -532,7 +596,7 @@ public final class Segment extends SegmentPadRhs
         return 0;
     }
 
-    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier)
+    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
     {
         final long header = table.headerAt(index);
         table.removeAt(index);
@@ -542,7 +606,7 @@ public final class Segment extends SegmentPadRhs
         Throwable failure = earlier;
         if (null != dtor)
         {
-            final int[] inside = guard.enter();
+            final CallbackGuard.Writer inside = guard.enter();
             try
             {
                 dtor.destroy(callback.of(header));
@@ -576,10 +640,144 @@ public final class Segment extends SegmentPadRhs
         allocator.markFreed(header);
         if ((flags & Block.OBJECT) != 0)
         {
-            table.removeRef((int)Block.parent(header));
+            releaseRef((int)Block.parent(header), header);
         }
-        retired.retire(header);
+        retired.retire(header, cache);
         return failure;
+    }
+
+    private void releaseRef(final int ref, final long header)
+    {
+        if (null == weakParents)
+        {
+            table.removeRef(ref);
+        }
+        else
+        {
+            weakParents.release(ref, header);
+        }
+    }
+
+    /**
+     * Free the variables of a collected weak parent of this segment (see {@link CollectedParents}
+     * for the three steps): unlink under the lock, run the callback without it, retire under it.
+     * The caller holds no lock of this store. Nothing happens when the parent was detached already
+     * (its variables were freed explicitly) or the store is closed.
+     *
+     * @param parent  a reference taken from the queue.
+     * @param failure one cell: the first callback exception so far (others are added to it as
+     *                suppressed), updated in place.
+     * @return how many variables were freed.
+     */
+    int expunge(final WeakParent parent, final Throwable[] failure)
+    {
+        final ShadowDtor dtor = collectedParents.onCollected();
+        final long[] headers;
+        lock();
+        try
+        {
+            if (closed || !weakParents.attached(parent))
+            {
+                return 0;
+            }
+            headers = parent.headers();
+            for (final long header : headers)
+            {
+                final int at = table.indexOfHeader(header, ShadowTable.hashIdentity(parent.identityHash, Block.id(header)));
+                if (at < 0)
+                {
+                    throw new IllegalStateException("shadow block 0x" + Long.toHexString(header) +
+                        " of a collected parent is not in the table");
+                }
+                table.removeAt(at);
+                liveVariables--;
+                liveBytes -= Block.size(header);
+            }
+            collectedVariables += headers.length;
+            weakParents.detach(parent);
+            if (null == dtor)
+            {
+                retireAll(headers);
+                return headers.length;
+            }
+            // Counted under the lock, after the closed check: close() waits for this to drop to 0.
+            collectedParents.running().incrementAndGet();
+        }
+        finally
+        {
+            unlock();
+        }
+        try
+        {
+            // Unlinked, not retired: nobody else can reach or reuse these blocks, and no lock is held.
+            final Callback collectedVar = new Callback(true);
+            final CallbackGuard.Writer inside = guard.enter();
+            try
+            {
+                for (final long header : headers)
+                {
+                    try
+                    {
+                        dtor.destroy(collectedVar.of(header));
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure[0] = recordFailure(header, ex, failure[0]);
+                    }
+                }
+            }
+            finally
+            {
+                guard.leave(inside);
+            }
+            lock();
+            try
+            {
+                if (!closed)
+                {
+                    retireAll(headers);
+                }
+            }
+            finally
+            {
+                unlock();
+            }
+        }
+        finally
+        {
+            collectedParents.running().decrementAndGet();
+        }
+        return headers.length;
+    }
+
+    private void retireAll(final long[] headers)
+    {
+        for (final long header : headers)
+        {
+            allocator.markFreed(header);
+            retired.retire(header);
+        }
+    }
+
+    private static Throwable recordFailure(final long header, final Throwable ex, final Throwable earlier)
+    {
+        final DestructorFailedEvent event = new DestructorFailedEvent();
+        if (event.shouldCommit())
+        {
+            event.id = Block.id(header);
+            event.exception = ex.getClass().getName();
+            event.message = ex.getMessage();
+            event.commit();
+        }
+        if (null == earlier)
+        {
+            return ex;
+        }
+        if (earlier != ex)
+        {
+            earlier.addSuppressed(ex);
+        }
+        return earlier;
     }
 
     /**
@@ -607,7 +805,19 @@ public final class Segment extends SegmentPadRhs
     private final class Callback implements ShadowVar
     {
         private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
+        private final boolean collected;
         private long header;
+
+        Callback()
+        {
+            this(false);
+        }
+
+        /** @param collected true for a variable whose (weak) parent was collected: no parent object. */
+        Callback(final boolean collected)
+        {
+            this.collected = collected;
+        }
 
         Callback of(final long header)
         {
@@ -625,7 +835,14 @@ public final class Segment extends SegmentPadRhs
         @Override
         public Object parentObject()
         {
-            return (Block.flags(header) & Block.OBJECT) != 0 ? table.ref((int)Block.parent(header)) : null;
+            if (collected || (Block.flags(header) & Block.OBJECT) == 0)
+            {
+                return null;
+            }
+            final Object entry = table.ref((int)Block.parent(header));
+            // A weak parent's reference: the object, or null when it is gone (freeAll of a
+            // collected parent's variable before it was expunged).
+            return entry instanceof WeakParent ? ((WeakParent)entry).get() : entry;
         }
 
         @Override

@@ -42,10 +42,12 @@ abstract class TablePadMid extends TableReadFields
     byte p170, p171, p172, p173, p174, p175, p176, p177;
 }
 
-/** Writer-only bookkeeping, written on every insert and delete. */
+/**
+ * Writer-only bookkeeping. Nothing here is written on a long-parent insert or delete: the entry
+ * count is the segment's live-variable counter, on the line its lock already brought in.
+ */
 abstract class TableWriteFields extends TablePadMid
 {
-    int size;
     int resizeThreshold;
     int[] freeRefs;
     int freeRefCount;
@@ -66,7 +68,9 @@ abstract class TableWriteFields extends TablePadMid
  * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
  * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
  * verified by {@code ==} against a reference array the table owns (the header's parent word is an
- * index into it), so two objects with the same identity hash never share variables. The table
+ * index into it), so two objects with the same identity hash never share variables. (A store
+ * with weak object parents keeps a {@link WeakParent} there instead, one per parent, and compares
+ * with {@code refersTo}.) The table
  * grows at 60% load; deletion is backward-shift (Knuth's Algorithm R), so no tombstones build up.
  * The slot array is on the heap: a reader still probing an array replaced by a resize reads an
  * intact snapshot that the garbage collector keeps alive exactly as long as it is read.
@@ -91,7 +95,8 @@ abstract class TableWriteFields extends TablePadMid
  * that acquires the slot sees the header, the zeroed data and the constructor's writes.
  * (4) Reading a stale header is harmless: headers live in slabs that stay mapped until the store
  * closes. <b>Progress.</b> Writers' odd windows are a few slot writes long; a reader only retries
- * when one overlapped its probe. Validation on a hit matters only to a caller outside a read
+ * when one overlapped its probe, and yields its core every 64 retries so that a writer descheduled
+ * inside its odd window can finish. Validation on a hit matters only to a caller outside a read
  * section (inside one, nothing it can find is reused), and costs one load of a line that stays
  * cached while nothing is written.
  *
@@ -198,8 +203,20 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashObject(final Object parent, final long id)
     {
-        return mix((System.identityHashCode(parent) ^ OBJECT_SALT) ^
-            Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
+        return hashIdentity(System.identityHashCode(parent), id);
+    }
+
+    /**
+     * Hash of an object-parent key from the parent's identity hash (for a weak parent that may be
+     * gone).
+     *
+     * @param identityHash {@code System.identityHashCode} of the parent.
+     * @param id           the id.
+     * @return the same hash as {@link #hashObject(Object, long)}.
+     */
+    public static long hashIdentity(final int identityHash, final long id)
+    {
+        return mix((identityHash ^ OBJECT_SALT) ^ Long.rotateLeft(id * 0x9E3779B97F4A7C15L, 32));
     }
 
     /**
@@ -260,6 +277,7 @@ public final class ShadowTable extends TableWriteFields
         final long hash = hashLong(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
         final PaddedLong version = this.version;
+        int retries = 0;
         while (true)
         {
             final long v = version.getAcquire();
@@ -295,8 +313,29 @@ public final class ShadowTable extends TableWriteFields
                     return found;
                 }
             }
+            retries = backOff(retries);
+        }
+    }
+
+    /**
+     * A reader's wait after a failed validation: spin, and yield now and then, since the writer
+     * whose odd window it waits out may have been descheduled (more busy threads than cores) and
+     * needs a core to finish.
+     *
+     * @param retries failed validations so far.
+     * @return {@code retries + 1}.
+     */
+    private static int backOff(final int retries)
+    {
+        if ((retries & 63) == 63)
+        {
+            Thread.yield();
+        }
+        else
+        {
             Thread.onSpinWait();
         }
+        return retries + 1;
     }
 
     /**
@@ -312,6 +351,7 @@ public final class ShadowTable extends TableWriteFields
         final long hash = hashObject(parent, id);
         final long fingerprint = hash >>> FP_SHIFT;
         final PaddedLong version = this.version;
+        int retries = 0;
         while (true)
         {
             final long v = version.getAcquire();
@@ -332,7 +372,7 @@ public final class ShadowTable extends TableWriteFields
                     {
                         final long header = header(slot);
                         if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                            refAt(Block.parent(header)) == parent)
+                            isParent(refAt(Block.parent(header)), parent))
                         {
                             found = header;
                             break;
@@ -346,7 +386,7 @@ public final class ShadowTable extends TableWriteFields
                     return found;
                 }
             }
-            Thread.onSpinWait();
+            retries = backOff(retries);
         }
     }
 
@@ -355,6 +395,17 @@ public final class ShadowTable extends TableWriteFields
         // The word may come from a header in its next life: bound it before indexing.
         final Object[] refs = (Object[])REFS.getAcquire(this);
         return word >= 0 && word < refs.length ? refs[(int)word] : null;
+    }
+
+    /**
+     * Whether a reference-array entry is this parent: the object itself (strong parents), or a
+     * {@link WeakParent} that refers to it. {@code refersTo} compares without making the referent
+     * strongly reachable and allocates nothing; a strong store pays the {@code instanceof} only on a
+     * fingerprint-and-id match of another parent, which is rare.
+     */
+    private static boolean isParent(final Object entry, final Object parent)
+    {
+        return entry == parent || (entry instanceof WeakParent && ((WeakParent)entry).refersTo(parent));
     }
 
     private static IllegalStateException closed()
@@ -419,10 +470,35 @@ public final class ShadowTable extends TableWriteFields
             {
                 final long header = header(slot);
                 if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                    refs[(int)Block.parent(header)] == parent)
+                    isParent(refs[(int)Block.parent(header)], parent))
                 {
                     return index;
                 }
+            }
+            index = (index + 1) & mask;
+        }
+        return -1;
+    }
+
+    /**
+     * Slot index of a block, found from its key's hash (a weak parent's variable, whose parent may
+     * be gone).
+     *
+     * @param header the block header.
+     * @param hash   its key's hash.
+     * @return the index, or -1 when the block is not linked.
+     */
+    public int indexOfHeader(final long header, final long hash)
+    {
+        final long[] slots = this.slots;
+        final int mask = slots.length - 1;
+        int index = (int)hash & mask;
+        long slot;
+        while (0 != (slot = slots[index]))
+        {
+            if (header(slot) == header)
+            {
+                return index;
             }
             index = (index + 1) & mask;
         }
@@ -452,30 +528,21 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * Entries held.
-     *
-     * @return the size.
-     */
-    public int size()
-    {
-        return size;
-    }
-
-    /**
      * Make room for one more entry, growing (and reserving memory) when the load would pass 60%.
      *
+     * @param size entries the table holds now (the segment counts them).
      * @return false when the memory cap refuses the growth; the table is then unchanged.
      */
-    public boolean ensureRoomForOne()
+    public boolean ensureRoomForOne(final long size)
     {
         if (size < resizeThreshold)
         {
             return true;
         }
-        return grow();
+        return grow(size);
     }
 
-    private boolean grow()
+    private boolean grow(final long size)
     {
         final long[] old = slots;
         final TableGrowthEvent timing = new TableGrowthEvent();
@@ -516,7 +583,7 @@ public final class ShadowTable extends TableWriteFields
         {
             timing.oldCapacity = old.length;
             timing.newCapacity = capacity;
-            timing.entries = size;
+            timing.entries = (int)size;
             timing.commit();
         }
         return true;
@@ -542,13 +609,19 @@ public final class ShadowTable extends TableWriteFields
     {
         final long id = Block.id(header);
         final long parent = Block.parent(header);
-        return (Block.flags(header) & Block.OBJECT) != 0 ?
-            hashObject(refs[(int)parent], id) : hashLong(parent, id);
+        if ((Block.flags(header) & Block.OBJECT) == 0)
+        {
+            return hashLong(parent, id);
+        }
+        final Object entry = refs[(int)parent];
+        // A weak parent may be collected: its identity hash was kept while it was alive.
+        return entry instanceof WeakParent ?
+            hashIdentity(((WeakParent)entry).identityHash, id) : hashObject(entry, id);
     }
 
     /**
      * Publish a block whose header, data and constructor writes are complete. The caller has made
-     * room with {@link #ensureRoomForOne()} and checked the key is absent.
+     * room with {@link #ensureRoomForOne(long)} and checked the key is absent.
      *
      * @param hash   the key's hash.
      * @param header the block.
@@ -566,7 +639,6 @@ public final class ShadowTable extends TableWriteFields
         final long slot = withDistance((hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3, (index - home) & mask);
         // Release: a reader that acquires this slot sees the whole block, constructor writes included.
         SLOT.setRelease(slots, index, slot);
-        size++;
     }
 
     /**
@@ -605,7 +677,6 @@ public final class ShadowTable extends TableWriteFields
         }
         SLOT.setOpaque(slots, hole, 0L);
         version.setRelease(v + 2);
-        size--;
     }
 
     /**
