@@ -50,6 +50,31 @@ final class Fixtures
         return 0x10_0000_0000L + NEXT.incrementAndGet() * 64;
     }
 
+    /**
+     * A parent no other state uses whose variables live in segment {@code segment} of a store of
+     * {@code segments} segments ({@link ShadowTable#segmentOf(long, int)}, as the store computes it).
+     */
+    static long parentInSegment(final int segment, final int segments)
+    {
+        long parent;
+        do
+        {
+            parent = uniqueParent();
+        }
+        while (ShadowTable.segmentOf(parent, segments) != segment);
+        return parent;
+    }
+
+    /**
+     * A parent no other state uses that shares {@code parent}'s segment in {@code store}: a block
+     * freed on {@code parent} goes back to that segment's allocator, so only an allocation on the
+     * same segment can be handed it.
+     */
+    static long parentInSegmentOf(final ShadowStore store, final long parent)
+    {
+        return parentInSegment(ShadowTable.segmentOf(parent, store.segments()), store.segments());
+    }
+
     /** A free long id no other state uses. */
     static long uniqueId()
     {

@@ -23,7 +23,8 @@ import static io.shadowvars.jcstress.Fixtures.EPOCH;
 public class GetVsFreeTest
 {
     private final long parent = Fixtures.uniqueParent();
-    private final long other = Fixtures.uniqueParent();
+    // In the parent's segment: the freed block returns to that segment's allocator only.
+    private final long other = Fixtures.parentInSegmentOf(EPOCH, parent);
     private final long address = EPOCH.alloc(parent, 1, 16);
 
     @Actor

@@ -27,7 +27,8 @@ import static io.shadowvars.jcstress.Fixtures.EPOCH;
 public class ReclamationTest
 {
     private final long parent = Fixtures.uniqueParent();
-    private final long other = Fixtures.uniqueParent();
+    // In the parent's segment: the freed block returns to that segment's allocator only.
+    private final long other = Fixtures.parentInSegmentOf(EPOCH, parent);
     private final AtomicBoolean written = new AtomicBoolean();
 
     public ReclamationTest()

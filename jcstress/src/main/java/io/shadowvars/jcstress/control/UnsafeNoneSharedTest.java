@@ -3,6 +3,7 @@ package io.shadowvars.jcstress.control;
 import org.agrona.UnsafeApi;
 import io.shadowvars.Reclamation;
 import io.shadowvars.ShadowStore;
+import io.shadowvars.internal.table.ShadowTable;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Expect;
@@ -33,13 +34,26 @@ public class UnsafeNoneSharedTest
     private static final AtomicLong NEXT = new AtomicLong();
 
     private final long parent = 0x20_0000_0000L + NEXT.incrementAndGet() * 64;
-    private final long other = 0x20_0000_0000L + NEXT.incrementAndGet() * 64;
+    // In the parent's segment: the freed block returns to that segment's allocator only.
+    private final long other = sameSegment(parent);
     private final AtomicBoolean written = new AtomicBoolean();
 
     public UnsafeNoneSharedTest()
     {
         final long address = NONE.alloc(parent, 1, 16);
         UnsafeApi.putLong(address, parent);
+    }
+
+    private static long sameSegment(final long parent)
+    {
+        final int segments = NONE.segments();
+        long other;
+        do
+        {
+            other = 0x20_0000_0000L + NEXT.incrementAndGet() * 64;
+        }
+        while (ShadowTable.segmentOf(other, segments) != ShadowTable.segmentOf(parent, segments));
+        return other;
     }
 
     @Actor
