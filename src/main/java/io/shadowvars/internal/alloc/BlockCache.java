@@ -35,8 +35,11 @@ public final class BlockCache
     public static final int PER_CLASS = 16;
 
     private final Thread owner;
-    private final long[] head;
-    private final int[] count;
+    private final int classCount;
+    // Made on the first push: a thread that only frees while readers are registered (or only
+    // allocates) never needs them.
+    private long[] head;
+    private int[] count;
 
     /**
      * A cache for the calling thread.
@@ -46,8 +49,7 @@ public final class BlockCache
     public BlockCache(final int classCount)
     {
         this.owner = Thread.currentThread();
-        this.head = new long[classCount + 1];
-        this.count = new int[classCount + 1];
+        this.classCount = classCount;
     }
 
     /**
@@ -64,6 +66,11 @@ public final class BlockCache
             return false;
         }
         final int cls = Block.sizeClass(flags);
+        if (null == count)
+        {
+            head = new long[classCount + 1];
+            count = new int[classCount + 1];
+        }
         if (count[cls] >= PER_CLASS)
         {
             return false;
@@ -82,6 +89,11 @@ public final class BlockCache
      */
     public long pop(final int cls)
     {
+        final long[] head = this.head;
+        if (null == head)
+        {
+            return 0;
+        }
         final long header = head[cls];
         if (0 != header)
         {
@@ -111,6 +123,10 @@ public final class BlockCache
     public int drainTo(final SlabAllocator allocator)
     {
         int drained = 0;
+        if (null == head)
+        {
+            return 0;
+        }
         for (int cls = 1; cls < head.length; cls++)
         {
             long header;
@@ -131,6 +147,10 @@ public final class BlockCache
     public int size()
     {
         int size = 0;
+        if (null == count)
+        {
+            return 0;
+        }
         for (final int n : count)
         {
             size += n;

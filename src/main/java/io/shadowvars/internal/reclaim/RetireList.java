@@ -63,19 +63,19 @@ public final class RetireList
     private final SlabAllocator allocator;
     private final boolean walkAll;
 
-    // The open list: one chain per class, the classes in use listed in openUsed.
-    private final long[] openHead;
-    private final long[] openTail;
-    private final int[] openUsed;
-    private int openUsedCount;
+    // Chains, one per size class in use (most segments use one or two): chainClass[j] is chain
+    // j's class (WALK for blocks released one by one); the open list and each bag keep a head
+    // and a tail per chain. Grown on demand, so an idle segment holds a few small arrays.
+    private int chains;
+    private int[] chainClass = new int[2];
+    private long[] openHead = new long[2];
+    private long[] openTail = new long[2];
     private long openBytes;
     private int openCount;
 
-    // Three bags, each with one chain per class and the list of its classes in use.
-    private final long[][] bagHead = new long[3][];
-    private final long[][] bagTail = new long[3][];
-    private final int[][] bagUsed = new int[3][];
-    private final int[] bagUsedCount = new int[3];
+    private final long[][] bagHead = {new long[2], new long[2], new long[2]};
+    private final long[][] bagTail = {new long[2], new long[2], new long[2]};
+    private final boolean[] bagFull = new boolean[3];
     private final long[] bagBytes = new long[3];
     private final long[] bagEpoch = new long[3];
     private long pendingBytes;
@@ -91,16 +91,6 @@ public final class RetireList
         this.reclaimer = reclaimer;
         this.allocator = allocator;
         this.walkAll = allocator.isChecked();
-        final int chains = allocator.classCount() + 1;
-        this.openHead = new long[chains];
-        this.openTail = new long[chains];
-        this.openUsed = new int[chains];
-        for (int bag = 0; bag < 3; bag++)
-        {
-            bagHead[bag] = new long[chains];
-            bagTail[bag] = new long[chains];
-            bagUsed[bag] = new int[chains];
-        }
     }
 
     /**
@@ -131,14 +121,13 @@ public final class RetireList
             return;
         }
         final int flags = Block.flags(header);
-        final int chain = walkAll || (flags & Block.INDIRECT) != 0 ? WALK : Block.sizeClass(flags);
+        final int chain = chainOf(walkAll || (flags & Block.INDIRECT) != 0 ? WALK : Block.sizeClass(flags));
         final long bytes = allocator.blockBytes(header);
         final long head = openHead[chain];
         Memory.putLong(header + Block.PARENT_OFFSET, head);
         if (0 == head)
         {
             openTail[chain] = header;
-            openUsed[openUsedCount++] = chain;
         }
         openHead[chain] = header;
         openBytes += bytes;
@@ -147,6 +136,32 @@ public final class RetireList
         {
             collect();
         }
+    }
+
+    private int chainOf(final int cls)
+    {
+        final int[] chainClass = this.chainClass;
+        for (int j = 0; j < chains; j++)
+        {
+            if (chainClass[j] == cls)
+            {
+                return j;
+            }
+        }
+        if (chains == chainClass.length)
+        {
+            final int length = chains * 2;
+            this.chainClass = java.util.Arrays.copyOf(chainClass, length);
+            openHead = java.util.Arrays.copyOf(openHead, length);
+            openTail = java.util.Arrays.copyOf(openTail, length);
+            for (int bag = 0; bag < 3; bag++)
+            {
+                bagHead[bag] = java.util.Arrays.copyOf(bagHead[bag], length);
+                bagTail[bag] = java.util.Arrays.copyOf(bagTail[bag], length);
+            }
+        }
+        this.chainClass[chains] = cls;
+        return chains++;
     }
 
     /**
@@ -168,7 +183,7 @@ public final class RetireList
      */
     public void seal()
     {
-        if (0 == openUsedCount)
+        if (0 == openCount)
         {
             return;
         }
@@ -179,29 +194,29 @@ public final class RetireList
         final int bag = (int)(g % 3);
         final long[] heads = bagHead[bag];
         final long[] tails = bagTail[bag];
-        final int[] used = bagUsed[bag];
-        int usedCount = bagUsedCount[bag];
-        for (int i = 0; i < openUsedCount; i++)
+        for (int j = 0; j < chains; j++)
         {
-            final int chain = openUsed[i];
-            final long oldHead = heads[chain];
+            final long head = openHead[j];
+            if (0 == head)
+            {
+                continue;
+            }
+            final long oldHead = heads[j];
             if (0 == oldHead)
             {
-                tails[chain] = openTail[chain];
-                used[usedCount++] = chain;
+                tails[j] = openTail[j];
             }
             else
             {
-                Memory.putLong(openTail[chain] + Block.PARENT_OFFSET, oldHead);
+                Memory.putLong(openTail[j] + Block.PARENT_OFFSET, oldHead);
             }
-            heads[chain] = openHead[chain];
-            openHead[chain] = 0;
-            openTail[chain] = 0;
+            heads[j] = head;
+            openHead[j] = 0;
+            openTail[j] = 0;
         }
-        bagUsedCount[bag] = usedCount;
+        bagFull[bag] = true;
         bagBytes[bag] += openBytes;
         bagEpoch[bag] = g;
-        openUsedCount = 0;
         openBytes = 0;
         openCount = 0;
     }
@@ -215,7 +230,7 @@ public final class RetireList
     {
         for (int bag = 0; bag < 3; bag++)
         {
-            if (0 != bagUsedCount[bag] && bagEpoch[bag] + 2 <= g)
+            if (bagFull[bag] && bagEpoch[bag] + 2 <= g)
             {
                 releaseBag(bag);
             }
@@ -263,12 +278,11 @@ public final class RetireList
         {
             java.util.Arrays.fill(bagHead[bag], 0);
             java.util.Arrays.fill(bagTail[bag], 0);
-            bagUsedCount[bag] = 0;
+            bagFull[bag] = false;
             bagBytes[bag] = 0;
         }
         java.util.Arrays.fill(openHead, 0);
         java.util.Arrays.fill(openTail, 0);
-        openUsedCount = 0;
         openBytes = 0;
         openCount = 0;
         PENDING.setOpaque(this, 0L);
@@ -278,12 +292,14 @@ public final class RetireList
     {
         final long[] heads = bagHead[bag];
         final long[] tails = bagTail[bag];
-        final int[] used = bagUsed[bag];
-        for (int i = 0, n = bagUsedCount[bag]; i < n; i++)
+        for (int j = 0; j < chains; j++)
         {
-            final int chain = used[i];
-            long header = heads[chain];
-            if (WALK == chain)
+            long header = heads[j];
+            if (0 == header)
+            {
+                continue;
+            }
+            if (WALK == chainClass[j])
             {
                 while (0 != header)
                 {
@@ -294,12 +310,12 @@ public final class RetireList
             }
             else
             {
-                allocator.releaseChain(chain, header, tails[chain]);
+                allocator.releaseChain(chainClass[j], header, tails[j]);
             }
-            heads[chain] = 0;
-            tails[chain] = 0;
+            heads[j] = 0;
+            tails[j] = 0;
         }
-        bagUsedCount[bag] = 0;
+        bagFull[bag] = false;
         PENDING.setOpaque(this, pendingBytes - bagBytes[bag]);
         bagBytes[bag] = 0;
     }
