@@ -39,7 +39,6 @@ class ReclamationTest extends NativeMemoryBaseline
         return track(ShadowStore.builder().reclamation(reclamation).checked(true).build());
     }
 
-    /** Allocate and free many variables of one size class; return every address handed out. */
     /**
      * Allocate and free variables of PARENT (other ids): one parent's variables share its segment,
      * and so its allocator, where a block freed for PARENT comes back.
