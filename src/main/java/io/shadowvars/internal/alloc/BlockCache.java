@@ -138,23 +138,4 @@ public final class BlockCache
         }
         return drained;
     }
-
-    /**
-     * Blocks kept now.
-     *
-     * @return the count over every class.
-     */
-    public int size()
-    {
-        int size = 0;
-        if (null == count)
-        {
-            return 0;
-        }
-        for (final int n : count)
-        {
-            size += n;
-        }
-        return size;
-    }
 }

@@ -317,16 +317,6 @@ public final class SlabAllocator
     }
 
     /**
-     * How many size classes there are; class numbers run from 1 to this.
-     *
-     * @return the number of classes.
-     */
-    public int classCount()
-    {
-        return classes.count();
-    }
-
-    /**
      * Bytes a block holds: its stride, plus its dedicated allocation for a large variable.
      *
      * @param header the block.

@@ -47,12 +47,6 @@ public final class CallbackGuard
         }
     }
 
-    /** A guard no thread is inside, for a store without block caches. */
-    public CallbackGuard()
-    {
-        this(0, false);
-    }
-
     /**
      * A guard no thread is inside.
      *

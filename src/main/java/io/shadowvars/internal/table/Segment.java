@@ -669,22 +669,7 @@ public final class Segment extends SegmentPadRhs
             }
             catch (final Throwable ex)
             {
-                final DestructorFailedEvent event = new DestructorFailedEvent();
-                if (event.shouldCommit())
-                {
-                    event.id = Block.id(header);
-                    event.exception = ex.getClass().getName();
-                    event.message = ex.getMessage();
-                    event.commit();
-                }
-                if (null == failure)
-                {
-                    failure = ex;
-                }
-                else if (failure != ex)
-                {
-                    failure.addSuppressed(ex);
-                }
+                failure = recordFailure(header, ex, failure);
             }
             finally
             {
