@@ -1052,13 +1052,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
-         * The default segment count: four per available processor, as a power of two in [4, 64].
+         * The default segment count: 32 per available processor, as a power of two in [16, 128]
+         * (64 on two processors). Nearby long parents share a segment (one per 64 KiB region of
+         * addresses), so there must be many more segments than writers for the regions that
+         * different threads work on to fall on different segments. Each segment costs about 4 KiB
+         * of heap while unused.
          *
          * @return the count a builder starts with.
          */
         public static int defaultSegments()
         {
-            final int wanted = Math.max(4, Math.min(64, 4 * Runtime.getRuntime().availableProcessors()));
+            final int wanted = Math.max(16, Math.min(128, 32 * Runtime.getRuntime().availableProcessors()));
             return Integer.highestOneBit(wanted - 1) << 1;
         }
 

@@ -1,5 +1,6 @@
 package io.shadowvars;
 
+import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReclamationTest extends NativeMemoryBaseline
 {
     private static final long PARENT = 0x10_0000L;
+
+    /** The i-th of a run of parents that are each in a 64 KiB address region of their own. */
+    private static long spread(final int i)
+    {
+        return PARENT + ((long)i << ShadowTable.REGION_SHIFT);
+    }
     private static final int SIZE = 48;
 
     private ShadowStore store(final Reclamation reclamation)
@@ -320,14 +327,16 @@ class ReclamationTest extends NativeMemoryBaseline
                 Thread.yield();
             }
         }
-        // The held memory is reusable: hundreds of variables fit at once (the tables keep their size).
-        for (int i = 0; i < 500; i++)
+        // The held memory is reusable: hundreds of variables fit at once, on parents one 64 KiB
+        // region apart so that they spread over the segments (a segment's table that had to grow
+        // would be refused at the cap, whatever is free).
+        for (int i = 0; i < 200; i++)
         {
-            assertNotEquals(0, store.alloc(PARENT + 64L * i, 1, 64), "allocation " + i + " after the reader let go");
+            assertNotEquals(0, store.alloc(spread(i), 1, 64), "allocation " + i + " after the reader let go");
         }
-        for (int i = 0; i < 500; i++)
+        for (int i = 0; i < 200; i++)
         {
-            assertTrue(store.free(PARENT + 64L * i, 1));
+            assertTrue(store.free(spread(i), 1));
         }
         done.set(true);
         readerThread.get();

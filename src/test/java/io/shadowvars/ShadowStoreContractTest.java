@@ -556,13 +556,22 @@ class ShadowStoreContractTest extends NativeMemoryBaseline
         assertEquals(0, kind.getOrAlloc(store, parents[allocated], 1, 64, null, null));
         assertEquals(2, store.stats().failedAllocs());
 
-        // Free ten variables of the refused parent's segment: its table then has room again, and
-        // the memory comes back (a table that is full at the cap cannot grow, whatever is freed).
+        // Free ten variables, those of the refused parent's segment first: its table then has room
+        // again (a table that is full at the cap cannot grow, whatever is freed), and the memory
+        // comes back, from this segment's free lists or another's.
         final int segment = segmentOf(parents[allocated], store.segments());
         final Set<Integer> freed = new HashSet<>();
-        for (int i = 0; i < allocated && freed.size() < 10; i++)
+        for (int i = allocated - 1; i >= 0 && freed.size() < 10; i--)
         {
             if (segmentOf(parents[i], store.segments()) == segment)
+            {
+                assertTrue(kind.free(store, parents[i], 1, null));
+                freed.add(i);
+            }
+        }
+        for (int i = allocated - 1; i >= 0 && freed.size() < 10; i--)
+        {
+            if (!freed.contains(i))
             {
                 assertTrue(kind.free(store, parents[i], 1, null));
                 freed.add(i);

@@ -20,7 +20,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class FreeAllTest
 {
-    private final ShadowStore store = ShadowStore.builder().initialCapacity(16).build();
+    private final ShadowStore store = ShadowStore.builder().segments(8).initialCapacity(16).build();
 
     public FreeAllTest()
     {

@@ -141,6 +141,8 @@ public final class ShadowTable extends TableWriteFields
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
     private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
+    /** Long parents within one aligned 2^16-byte region share a segment ({@link #segmentOf(long, int)}). */
+    public static final int REGION_SHIFT = 16;
 
     private final NativeArena allocator;
 
@@ -231,9 +233,14 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * The segment of a long parent: bits 40 and up of a Fibonacci-hash product of the parent alone,
-     * so every id of one parent lands in one segment, and they are other bits than those that
-     * choose a slot inside it ({@link #hashLong} mixes the id in and uses the low bits).
+     * The segment of a long parent: the parent's 64 KiB region of the address space
+     * ({@code parent >>> }{@value #REGION_SHIFT}), Fibonacci-hashed, bits 40 and up. Every id of one
+     * parent lands in one segment, and so do the parents next to it in memory: buffers that one
+     * thread allocates and cycles through (a pool's slab, a per-thread arena's chunk) keep that
+     * thread's writes on a few segments whose locks and slots stay in its own cache, while a pool
+     * of more than a few regions still spreads over all of them. Consecutive regions hash to
+     * segments far apart. Inside a segment the slot comes from the fully mixed {@link #hashLong},
+     * so parents close together never cluster in the slots.
      *
      * @param parent   the parent.
      * @param segments the number of segments, a power of two.
@@ -241,7 +248,12 @@ public final class ShadowTable extends TableWriteFields
      */
     public static int segmentOf(final long parent, final int segments)
     {
-        return (int)((parent * SEGMENT_MULTIPLIER) >>> 40) & (segments - 1);
+        return regionSegment(parent >>> REGION_SHIFT, segments);
+    }
+
+    private static int regionSegment(final long key, final int segments)
+    {
+        return (int)((key * SEGMENT_MULTIPLIER) >>> 40) & (segments - 1);
     }
 
     /**
@@ -253,7 +265,8 @@ public final class ShadowTable extends TableWriteFields
      */
     public static int segmentOf(final Object parent, final int segments)
     {
-        return segmentOf((long)System.identityHashCode(parent) ^ OBJECT_SALT, segments);
+        // Identity hashes have no locality to keep: hash them whole.
+        return regionSegment((long)System.identityHashCode(parent) ^ OBJECT_SALT, segments);
     }
 
     private static long mix(final long key)
