@@ -5,6 +5,7 @@ import io.shadowvars.internal.Memory;
 import io.shadowvars.internal.jfr.SlabEvent;
 
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * One segment's allocator of blocks (a {@link Block} header plus data), sized per allocation.
@@ -54,10 +55,16 @@ public final class SlabAllocator
     private final boolean checked;
 
     private BlockSource overflow = cls -> 0;
-    private final long[] freeHead;
-    private final long[] bumpNext;
-    private final long[] bumpEnd;
-    private final int[] nextSlabBytes;
+    // Four words per size class, side by side so that an allocation reads one line: the free
+    // list's head, the bump pointer and end of the class's current slab, and the next slab's size.
+    // Grown on demand up to the highest class this allocator has seen: a store has about a hundred
+    // classes and up to 1024 segments, most of which only ever see a few.
+    private static final int FREE = 0;
+    private static final int BUMP_NEXT = 1;
+    private static final int BUMP_END = 2;
+    private static final int NEXT_SLAB = 3;
+    private static final int WORDS = 4;
+    private long[] perClass = new long[0];
 
     /**
      * Create an allocator with an arena of its own (for tests and single-segment use).
@@ -84,11 +91,6 @@ public final class SlabAllocator
         this.arena = arena;
         this.dataOffset = classes.dataOffset();
         this.checked = checked;
-        final int count = classes.count() + 1;
-        this.freeHead = new long[count];
-        this.bumpNext = new long[count];
-        this.bumpEnd = new long[count];
-        this.nextSlabBytes = new int[count];
     }
 
     /**
@@ -111,12 +113,32 @@ public final class SlabAllocator
      */
     public long popFree(final int cls)
     {
-        final long header = freeHead[cls];
+        final long header = freeHead(cls);
         if (0 != header)
         {
-            freeHead[cls] = Block.parent(header);
+            perClass[cls * WORDS + FREE] = Block.parent(header);
         }
         return header;
+    }
+
+    private long freeHead(final int cls)
+    {
+        final long[] perClass = this.perClass;
+        final int at = cls * WORDS + FREE;
+        return at < perClass.length ? perClass[at] : 0;
+    }
+
+    /** This allocator's words for a class, grown to hold them when it first meets the class. */
+    private long[] perClass(final int cls)
+    {
+        final long[] perClass = this.perClass;
+        if (cls * WORDS + WORDS <= perClass.length)
+        {
+            return perClass;
+        }
+        final int needed = cls * WORDS + WORDS;
+        final int doubled = Math.min((classes.count() + 1) * WORDS, perClass.length * 2);
+        return this.perClass = Arrays.copyOf(perClass, Math.max(needed, doubled));
     }
 
     /**
@@ -185,10 +207,10 @@ public final class SlabAllocator
             }
         }
 
-        long header = freeHead[cls];
+        long header = freeHead(cls);
         if (header != 0)
         {
-            freeHead[cls] = Block.parent(header);
+            perClass[cls * WORDS + FREE] = Block.parent(header);
             if (checked)
             {
                 verifyPoison(header, cls);
@@ -247,7 +269,7 @@ public final class SlabAllocator
      */
     public boolean hasFreeBlock(final int size)
     {
-        return 0 != freeHead[classes.classOf(size)];
+        return 0 != freeHead(classes.classOf(size));
     }
 
     /**
@@ -284,8 +306,9 @@ public final class SlabAllocator
         {
             Memory.fill(header + dataOffset, (long)classes.stride(cls) - dataOffset, Block.POISON);
         }
-        Memory.putLong(header + Block.PARENT_OFFSET, freeHead[cls]);
-        freeHead[cls] = header;
+        final long[] perClass = perClass(cls);
+        Memory.putLong(header + Block.PARENT_OFFSET, perClass[cls * WORDS + FREE]);
+        perClass[cls * WORDS + FREE] = header;
     }
 
     /**
@@ -301,8 +324,9 @@ public final class SlabAllocator
      */
     public void releaseChain(final int cls, final long head, final long tail)
     {
-        Memory.putLong(tail + Block.PARENT_OFFSET, freeHead[cls]);
-        freeHead[cls] = head;
+        final long[] perClass = perClass(cls);
+        Memory.putLong(tail + Block.PARENT_OFFSET, perClass[cls * WORDS + FREE]);
+        perClass[cls * WORDS + FREE] = head;
     }
 
     /**
@@ -353,10 +377,12 @@ public final class SlabAllocator
     private long carve(final int cls)
     {
         final long stride = classes.stride(cls);
-        long next = bumpNext[cls];
-        if (next == 0 || next + stride > bumpEnd[cls])
+        final long[] perClass = perClass(cls);
+        final int base = cls * WORDS;
+        long next = perClass[base + BUMP_NEXT];
+        if (next == 0 || next + stride > perClass[base + BUMP_END])
         {
-            int slabBytes = nextSlabBytes[cls];
+            int slabBytes = (int)perClass[base + NEXT_SLAB];
             if (slabBytes == 0)
             {
                 slabBytes = (int)Math.max(FIRST_SLAB_MIN, Math.min(SLAB_MAX, stride * 8));
@@ -390,10 +416,10 @@ public final class SlabAllocator
                 event.stride = (int)stride;
                 event.commit();
             }
-            bumpEnd[cls] = next + slabBytes;
-            nextSlabBytes[cls] = Math.min(SLAB_MAX, slabBytes * 2);
+            perClass[base + BUMP_END] = next + slabBytes;
+            perClass[base + NEXT_SLAB] = Math.min(SLAB_MAX, slabBytes * 2);
         }
-        bumpNext[cls] = next + stride;
+        perClass[base + BUMP_NEXT] = next + stride;
         return next;
     }
 
