@@ -37,8 +37,9 @@ import java.util.Objects;
  *
  * <h2>Thread safety</h2>
  * All methods may be called from any thread. {@code get} never locks: it is lock-free against
- * writers and allocates nothing. The store is split into segments by the hash of the parent (all
- * ids of one parent share a segment); {@code alloc}, {@code getOrAlloc} (when the variable is
+ * writers and allocates nothing. The store is split into segments by parent (a long parent's
+ * 64 KiB region of addresses, an object parent's identity hash; all ids of one parent share a
+ * segment); {@code alloc}, {@code getOrAlloc} (when the variable is
  * absent) and {@code free} take the write lock of their key's segment only, under which
  * constructors and destructors run, so writers on parents of different segments never wait for
  * each other. {@code freeAll}, {@code stats()}, {@code reader()} and {@code close()} take every
@@ -1052,17 +1053,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
-         * The default segment count: 32 per available processor, as a power of two in [16, 128]
-         * (64 on two processors). Nearby long parents share a segment (one per 64 KiB region of
+         * The default segment count: 64 per available processor, as a power of two in [16, 256]
+         * (128 on two processors). Nearby long parents share a segment (one per 64 KiB region of
          * addresses), so there must be many more segments than writers for the regions that
-         * different threads work on to fall on different segments. Each segment costs about 4 KiB
+         * different threads work on to fall on different segments. A segment costs about 1.4 KiB
          * of heap while unused.
          *
          * @return the count a builder starts with.
          */
         public static int defaultSegments()
         {
-            final int wanted = Math.max(16, Math.min(128, 32 * Runtime.getRuntime().availableProcessors()));
+            final int wanted = Math.max(16, Math.min(256, 64 * Runtime.getRuntime().availableProcessors()));
             return Integer.highestOneBit(wanted - 1) << 1;
         }
 

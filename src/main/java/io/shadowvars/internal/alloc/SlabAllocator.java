@@ -46,7 +46,9 @@ public final class SlabAllocator
     /** Data sizes above this get a dedicated allocation. */
     public static final int LARGE_DATA = SizeClasses.LARGE_DATA;
 
-    private static final int FIRST_SLAB_MIN = 4 * 1024;
+    // Small: a store has up to 1024 segments, and each carves its own first slab of every class it
+    // meets (object parents spread over all of them).
+    private static final int FIRST_SLAB_MIN = 1024;
     private static final int SLAB_MAX = 256 * 1024;
 
     private final SizeClasses classes;
