@@ -23,5 +23,8 @@ java -Djava.awt.headless=true -cp jmh/target/benchmarks.jar io.shadowvars.jmh.re
 for b in ChurnThreadsBenchmark.churn1 ChurnThreadsBenchmark.churn2 PipeBenchmark.pipe; do
   grep -q "\"io.shadowvars.jmh.$b\"" "$out/smoke.json" || { echo "jmh smoke: $b did not run" >&2; exit 1; }
 done
+for impl in shadowvars-objects shadowvars-weak; do
+  grep -q "\"impl\": \"$impl\"" "$out/footprint.json" || { echo "jmh smoke: no $impl footprint row" >&2; exit 1; }
+done
 rows=$(grep -c '"benchmark"' "$out/smoke.json")
 echo "jmh smoke: $rows benchmark rows ran; report written to $out/benchmarks.md"

@@ -3,8 +3,11 @@
 # runs every JMH benchmark (shadowvars beside each peer, one fork each, -prof gc for B/op), measures
 # bytes per variable at 1M (io.shadowvars.jmh.Footprint), and writes docs/benchmarks.md and
 # docs/benchmarks.png with the report tool.
-#   bash scripts/bench.sh            # the whole comparison, about 12.5 minutes on 2 cores
-#   bash scripts/bench.sh --quick    # the targets' rows only, shorter iterations, about 100 s
+#   bash scripts/bench.sh            # the whole comparison (every benchmark, WeakParentsBenchmark
+#                                    # included), about 12.5 minutes on 2 cores before it was added
+#   bash scripts/bench.sh --quick    # the targets' rows and the weak-parent rows at 1M, shorter
+#                                    # iterations; about 100 s before the six weak rows were added
+# Both measure the footprint, object parents (strong and weak stores) included.
 # JSON results stay in jmh/target/results/. Run nothing else meanwhile: this machine has 2 cores,
 # and two JMH runs at once clash on JMH's lock file.
 set -euo pipefail
@@ -31,7 +34,8 @@ if [ "$quick" = "1" ]; then
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
   run writers    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml
-  mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers only)"
+  run weak       'WeakParentsBenchmark' -p impl=shadowvars,shadowvars-strong,weak -p size=1000000
+  mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers and the weak-parent rows at 1M)"
 else
   java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" "$@"
   mode="full (3 x 1 s warm-up, 5 x 1 s measurement; freeAll: 4 + 8 single shots)"

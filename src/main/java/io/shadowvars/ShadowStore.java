@@ -7,6 +7,7 @@ import io.shadowvars.internal.reclaim.ReaderHandle;
 import io.shadowvars.internal.reclaim.Reclaimer;
 import io.shadowvars.internal.table.CallbackGuard;
 import io.shadowvars.internal.table.CollectedParents;
+import io.shadowvars.internal.table.ExpungeThread;
 import io.shadowvars.internal.table.Segment;
 import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -49,7 +50,8 @@ import java.util.Objects;
  * The store gives no mutual exclusion for what is written into shadow data. With
  * {@linkplain Builder#weakObjectParents(boolean) weak object parents}, any writer call and
  * {@code stats()} may first free the variables of a few collected parents and run
- * {@code onParentCollected} on them, on the calling thread, with no lock of the store held.
+ * {@code onParentCollected} on them, on the calling thread, with no lock of the store held; the
+ * optional thread of {@link #startExpungeThread()} does the same in the background.
  *
  * <h2>Long or object parent</h2>
  * The overload is chosen by the static type of the argument: a primitive {@code long} is an
@@ -75,6 +77,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     private final CallbackGuard guard;
     /** Weak object parents' queue and callback; null for strong parents (the default). */
     private final CollectedParents collected;
+    /** Guards {@link #expungeThread}. */
+    private final Object expungeThreadLock = new Object();
+    /** The optional background expunger (weak parents only); null unless started. */
+    private ExpungeThread expungeThread;
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
 
     private ShadowStore(
@@ -739,8 +745,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      * freed as by {@code free}: unlinked, then {@link Builder#onParentCollected(ShadowDtor)} runs on
      * it (its {@code parentObject()} is null and {@code parent()} 0; the data is intact), then its
      * memory is retired. The callback runs on the calling thread while no lock of the store is held.
-     * Writers and {@link #stats()} do the same work a bounded batch at a time, so calling this is
-     * optional; {@code get} never does it.
+     * Writers and {@link #stats()} do the same work a bounded batch at a time, and so does the
+     * optional background thread of {@link #startExpungeThread()}, so calling this is optional;
+     * {@code get} never does it.
      *
      * <p>A callback that throws does not stop the freeing: every collected variable is freed, then
      * the first exception is rethrown with the others suppressed. In a store with strong object
@@ -758,6 +765,103 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             throw new IllegalStateException("ShadowStore is closed");
         }
         return null == collected ? 0 : collected.drain(Integer.MAX_VALUE, true);
+    }
+
+    /**
+     * Start a background thread that frees the variables of collected object parents as soon as
+     * the garbage collector reports them (weak object parents only; contract rule 11). Off by
+     * default: no store starts a thread unless this is called. The thread is a daemon named
+     * {@code shadowvars-expunge-<n>}; it sleeps on the store's reference queue (it does not poll)
+     * and, each time the collector queues a collected parent, does what {@link #expungeCollected()}
+     * does: so {@link Builder#onParentCollected(ShadowDtor)} runs on that thread, with no lock of the
+     * store held. An exception the callback throws is logged as a warning and the thread goes on.
+     * Writers and {@code stats()} keep expunging their batches too; each collected parent is freed
+     * once, by whichever thread takes it.
+     *
+     * <p>The thread runs until {@link #stopExpungeThread()} or {@link #close()}, which stops it.
+     *
+     * @throws IllegalStateException when the store does not hold its object parents weakly
+     *                               ({@link Builder#weakObjectParents(boolean)}), when the thread
+     *                               is already running, after {@link #close()}, or from inside a
+     *                               constructor, destructor or {@code onParentCollected} callback.
+     */
+    public void startExpungeThread()
+    {
+        guard.check();
+        if (null == collected)
+        {
+            throw new IllegalStateException(
+                "startExpungeThread() needs weakObjectParents(true): this store holds its object parents strongly");
+        }
+        synchronized (expungeThreadLock)
+        {
+            // close() marks the segments closed before it takes this lock to stop the thread: a
+            // start that sees the store open here is stopped by that close.
+            if (segments[0].isClosedOpaque())
+            {
+                throw new IllegalStateException("ShadowStore is closed");
+            }
+            if (null != expungeThread)
+            {
+                throw new IllegalStateException("the expunge thread is already running: " + expungeThread.name());
+            }
+            final ExpungeThread started = new ExpungeThread(collected);
+            started.start();
+            expungeThread = started;
+        }
+    }
+
+    /**
+     * Stop the thread of {@link #startExpungeThread()} and wait for it to end: at once when it is
+     * waiting for work, otherwise once it has finished the batch it is expunging (its
+     * {@code onParentCollected} calls are not interrupted). The wait is bounded by
+     * {@link #CLOSE_WAIT_MILLIS}; a thread still inside a callback after that ends by itself after
+     * its batch, and a warning is logged. Collected parents are then expunged only by writers,
+     * {@code stats()} and {@link #expungeCollected()} again. May be called after {@link #close()}
+     * (which stops the thread itself); then it returns false.
+     *
+     * @return true when a thread was running and this call stopped it; false when none was running
+     * (never started, stopped already, or being stopped by another call).
+     * @throws IllegalStateException from inside a constructor, destructor or
+     *                               {@code onParentCollected} callback.
+     */
+    public boolean stopExpungeThread()
+    {
+        guard.check();
+        final ExpungeThread stopped = takeExpungeThread();
+        if (null == stopped)
+        {
+            return false;
+        }
+        if (!stopped.stop(CLOSE_WAIT_MILLIS * 1_000_000L) && LOGGER.isLoggable(System.Logger.Level.WARNING))
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "ShadowStore.stopExpungeThread(): " + stopped.name() +
+                " was still expunging after " + CLOSE_WAIT_MILLIS + " ms; it ends after its current batch");
+        }
+        return true;
+    }
+
+    private ExpungeThread takeExpungeThread()
+    {
+        synchronized (expungeThreadLock)
+        {
+            final ExpungeThread taken = expungeThread;
+            expungeThread = null;
+            return taken;
+        }
+    }
+
+    /**
+     * The name of the running expunge thread, for tests in this package; not API.
+     *
+     * @return the name, or null when none runs.
+     */
+    String expungeThreadName()
+    {
+        synchronized (expungeThreadLock)
+        {
+            return null == expungeThread ? null : expungeThread.name();
+        }
     }
 
     /**
@@ -800,8 +904,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
      * Free all native memory. No destructor runs. Idempotent. Every other store call afterwards
      * throws {@link IllegalStateException}, but for those that describe the store rather than use
      * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()},
-     * {@link #weakObjectParents()} and {@link #toString()} keep answering. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
+     * {@link #weakObjectParents()} and {@link #toString()} keep answering, and
+     * {@link #stopExpungeThread()} returns false. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
      * {@code exit()}, {@code quiescent()} and {@code close()} return normally (see there).
+     *
+     * <p>The background thread of {@link #startExpungeThread()}, if running, is stopped: at once
+     * when it waits for work, otherwise after the batch it is on. As for any thread inside
+     * {@code onParentCollected}, close() waits up to {@value #CLOSE_WAIT_MILLIS} ms for its callbacks
+     * to return before it gives the memory back, and leaks it (logged) rather than unmap it under a
+     * callback still running after that.
      *
      * <p>Readers are waited for (contract rule 13): once the store is marked closed and its tables
      * dropped (a {@code get} from then on throws), {@code close()} waits up to
@@ -842,7 +953,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             unlockAll();
         }
         closeRegisteredCounters();
-        if (null != collected && !collected.awaitIdle(CLOSE_WAIT_MILLIS * 1_000_000L))
+        final long callbacksDeadline = System.nanoTime() + CLOSE_WAIT_MILLIS * 1_000_000L;
+        final ExpungeThread expunger = takeExpungeThread();
+        if (null != expunger)
+        {
+            // Bounded by the same wait as other threads' callbacks below: a thread still inside
+            // onParentCollected after it makes close() leak rather than unmap under it.
+            expunger.stop(CLOSE_WAIT_MILLIS * 1_000_000L);
+        }
+        if (null != collected && !collected.awaitIdle(callbacksDeadline - System.nanoTime()))
         {
             // Another thread is still inside onParentCollected over blocks of this store.
             if (LOGGER.isLoggable(System.Logger.Level.WARNING))

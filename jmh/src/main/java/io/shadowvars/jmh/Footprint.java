@@ -18,7 +18,15 @@ import net.openhft.chronicle.core.OS;
  * after a full GC (the parents themselves excluded: they exist before the table does) plus the
  * native memory it holds (shadowvars and Agrona's slab through the JVM's direct-memory and
  * Chronicle's native-memory counters, Chronicle Map through its own off-heap figure). Writes JSON
- * for the report tool.
+ * for the report tool, each row tagged with its kind of parent ({@code "parents": "long"} or
+ * {@code "object"}).
+ *
+ * <p>Each parent has one variable, so bytes per variable are also the bytes a parent costs. Long
+ * parents are {@code long} handles. Object parents are plain objects ({@link Keys.Parent}),
+ * strongly reachable from an array while they are measured: {@code shadowvars-objects} is the
+ * default store (it holds each parent in its reference array), {@code shadowvars-weak} a store with
+ * {@code weakObjectParents(true)} (one {@code WeakReference} per parent instead), beside the
+ * object-keyed peers.
  *
  * <pre>java -cp benchmarks.jar [JVM flags] io.shadowvars.jmh.Footprint [variables] [out.json]</pre>
  */
@@ -26,7 +34,8 @@ public final class Footprint
 {
     private static final String[] LONG_IMPLS =
         {"shadowvars", "shadowvars-NONE", "agrona", "chm-record", "chm-long", "chronicle-map"};
-    private static final String[] OBJECT_IMPLS = {"shadowvars-object", "weak", "sync-identity", "netty"};
+    private static final String[] OBJECT_IMPLS =
+        {"shadowvars-objects", "shadowvars-weak", "weak", "sync-identity", "netty"};
 
     private Footprint()
     {
@@ -73,7 +82,7 @@ public final class Footprint
         {
             offHeap = ((ChronicleMapTable)table).offHeapBytes();
         }
-        final String row = row(impl, n, heap, offHeap);
+        final String row = row(impl, "long", n, heap, offHeap);
         check(table.read(parents[n - 1], Keys.ID) == n, impl);
         table.close();
         return row;
@@ -82,14 +91,16 @@ public final class Footprint
     private static String measureObject(final String impl, final int n)
     {
         final Keys.Parent[] parents = Keys.objectParents(n);
-        final String name = impl.startsWith("shadowvars") ? "shadowvars" : impl;
+        // The default store's impl name is plain "shadowvars" (Impls); this row is named apart
+        // from the long-parent store's.
+        final String name = "shadowvars-objects".equals(impl) ? "shadowvars" : impl;
         final long heapBefore = heapUsed();
         final long nativeBefore = nativeUsed();
         final ObjectSideTable table = Impls.objectTable(name, parents);
         Impls.fill(table, parents);
         final long heap = heapUsed() - heapBefore;
         final long offHeap = nativeUsed() - nativeBefore;
-        final String row = row(impl, n, heap, offHeap);
+        final String row = row(impl, "object", n, heap, offHeap);
         check(table.read(parents[n - 1], Keys.ID) == n, impl);
         table.close();
         for (final Keys.Parent parent : parents)
@@ -107,14 +118,15 @@ public final class Footprint
         }
     }
 
-    private static String row(final String impl, final int n, final long heap, final long offHeap)
+    private static String row(final String impl, final String parents, final int n, final long heap, final long offHeap)
     {
         final double perVariable = (double)(heap + offHeap) / n;
-        System.err.printf(Locale.ROOT, "%-18s heap %8.1f MB  native %8.1f MB  %6.1f B/variable%n",
-            impl, heap / 1e6, offHeap / 1e6, perVariable);
+        System.err.printf(Locale.ROOT, "%-18s %-6s parents  heap %8.1f MB  native %8.1f MB  %6.1f B/variable%n",
+            impl, parents, heap / 1e6, offHeap / 1e6, perVariable);
         return String.format(Locale.ROOT,
-            "{\"impl\": \"%s\", \"heapBytes\": %d, \"nativeBytes\": %d, \"bytesPerVariable\": %.1f}",
-            impl, heap, offHeap, perVariable);
+            "{\"impl\": \"%s\", \"parents\": \"%s\", \"heapBytes\": %d, \"nativeBytes\": %d, " +
+                "\"bytesPerVariable\": %.1f}",
+            impl, parents, heap, offHeap, perVariable);
     }
 
     /** Direct buffers (the JVM's counter) plus Chronicle's native stores. */

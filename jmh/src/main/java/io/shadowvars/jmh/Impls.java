@@ -81,7 +81,8 @@ public final class Impls
     /**
      * An object-parent side table.
      *
-     * @param impl     shadowvars, shadowvars-NONE, weak, sync-identity, netty or field.
+     * @param impl     shadowvars, shadowvars-NONE, shadowvars-weak (EPOCH, weak object parents),
+     *                 weak, sync-identity, netty or field.
      * @param parents  the parents it will serve (Netty gives each its attribute map).
      * @return the table.
      */
@@ -93,6 +94,8 @@ public final class Impls
                 return new ShadowObjectTable(Reclamation.EPOCH, parents.length);
             case "shadowvars-NONE":
                 return new ShadowObjectTable(Reclamation.NONE, parents.length);
+            case "shadowvars-weak":
+                return new ShadowObjectTable(Reclamation.EPOCH, parents.length, true);
             case "weak":
                 return ObjectPeers.MapTable.weak();
             case "sync-identity":

@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * step 1 and the end of step 3, so that {@code close()} does not give memory back under a callback.
  *
  * <p>Writers and {@code stats()} drain a bounded batch ({@link #BATCH} queue entries), {@code
- * expungeCollected()} drains the queue. Thread-safe: each queue entry is taken by one thread.
+ * expungeCollected()} drains the queue, and the optional {@link ExpungeThread} blocks on the queue
+ * and drains it whenever the collector adds to it. Thread-safe: each queue entry is taken by one
+ * thread.
  */
 public final class CollectedParents
 {
@@ -91,11 +93,32 @@ public final class CollectedParents
      */
     public int drain(final int maxEntries, final boolean rethrow)
     {
+        return drain(null, maxEntries, rethrow);
+    }
+
+    /**
+     * Expunge a collected parent already taken from the queue (by {@link ExpungeThread}, which
+     * blocks in {@link ReferenceQueue#remove()}), then every other one queued meanwhile.
+     * Exceptions of {@code onParentCollected} are logged as warnings. The caller holds no segment
+     * lock and is not inside a callback of the store.
+     *
+     * @param first a reference removed from {@link #queue()}.
+     * @return how many variables were freed.
+     */
+    int drainAfter(final Reference<?> first)
+    {
+        return drain(first, Integer.MAX_VALUE, false);
+    }
+
+    private int drain(final Reference<?> first, final int maxEntries, final boolean rethrow)
+    {
         Throwable[] failure = null;
         int freed = 0;
+        Reference<?> next = first;
         for (int i = 0; i < maxEntries; i++)
         {
-            final Reference<?> polled = queue.poll();
+            final Reference<?> polled = null == next ? queue.poll() : next;
+            next = null;
             if (null == polled)
             {
                 break;

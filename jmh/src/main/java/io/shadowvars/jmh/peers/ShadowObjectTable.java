@@ -6,7 +6,7 @@ import io.shadowvars.jmh.Keys;
 import io.shadowvars.jmh.ObjectSideTable;
 import org.agrona.UnsafeApi;
 
-/** The library under test, object parents. */
+/** The library under test, object parents: held strongly (the default) or weakly. */
 public final class ShadowObjectTable implements ObjectSideTable
 {
     private final ShadowStore store;
@@ -17,7 +17,17 @@ public final class ShadowObjectTable implements ObjectSideTable
      */
     public ShadowObjectTable(final Reclamation reclamation, final int capacity)
     {
-        store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).build();
+        this(reclamation, capacity, false);
+    }
+
+    /**
+     * @param reclamation reclamation mode.
+     * @param capacity    expected number of variables.
+     * @param weak        whether the store holds its parents weakly ({@code weakObjectParents}).
+     */
+    public ShadowObjectTable(final Reclamation reclamation, final int capacity, final boolean weak)
+    {
+        store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).weakObjectParents(weak).build();
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * The memory footprint measurement, written by a separate program:
- * {@code {"variables": 1000000, "dataSize": 16, "results": [{"impl": "shadowvars", "heapBytes": 123,
- * "nativeBytes": 456, "bytesPerVariable": 59.9}, ...]}}.
+ * {@code {"variables": 1000000, "dataSize": 16, "results": [{"impl": "shadowvars", "parents": "long",
+ * "heapBytes": 123, "nativeBytes": 456, "bytesPerVariable": 59.9}, ...]}} ({@code parents} is
+ * optional).
  *
  * @param variables how many variables each implementation held.
  * @param dataSize  bytes of data per variable.
@@ -29,12 +30,31 @@ record Footprint(long variables, int dataSize, List<Footprint.Entry> entries)
      * The footprint of one implementation.
      *
      * @param impl             the implementation.
+     * @param parents          the kind of parent the variables hang off ({@code long} or
+     *                         {@code object}), null when not given.
      * @param heapBytes        Java heap bytes, NaN when not given.
      * @param nativeBytes      native bytes, NaN when not given.
      * @param bytesPerVariable total bytes per variable.
      */
-    record Entry(String impl, double heapBytes, double nativeBytes, double bytesPerVariable)
+    record Entry(String impl, String parents, double heapBytes, double nativeBytes, double bytesPerVariable)
     {
+    }
+
+    /**
+     * Whether any entry says which kind of parent it was measured on.
+     *
+     * @return true when at least one entry has {@code parents}.
+     */
+    boolean hasParents()
+    {
+        for (final Entry entry : entries)
+        {
+            if (entry.parents() != null)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -134,7 +154,9 @@ record Footprint(long variables, int dataSize, List<Footprint.Entry> entries)
                 final double total = (Double.isNaN(heap) ? 0 : heap) + (Double.isNaN(nativeBytes) ? 0 : nativeBytes);
                 perVariable = total / variables;
             }
-            entries.add(new Entry(result.get("impl").getAsString(), heap, nativeBytes, perVariable));
+            final String parents = result.has("parents") && result.get("parents").isJsonPrimitive() ?
+                result.get("parents").getAsString() : null;
+            entries.add(new Entry(result.get("impl").getAsString(), parents, heap, nativeBytes, perVariable));
         }
         return new Footprint(variables, dataSize, sorted(entries));
     }

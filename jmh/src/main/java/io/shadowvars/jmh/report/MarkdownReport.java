@@ -129,19 +129,40 @@ final class MarkdownReport
     {
         md.append("## Footprint\n\n");
         md.append(Numbers.fixed(footprint.variables(), 0)).append(" variables of ")
-            .append(footprint.dataSize()).append(" bytes each; MB = 10^6 bytes.\n\n");
+            .append(footprint.dataSize()).append(" bytes each; MB = 10^6 bytes.");
+        final boolean parents = footprint.hasParents();
+        if (parents)
+        {
+            md.append(" One variable per parent, so bytes/variable is also what each parent costs: the heap")
+                .append(" (after a full GC) and native bytes the table adds, the parents themselves not counted.")
+                .append(" `long` parents are handles; `object` parents are plain objects.");
+        }
+        md.append("\n\n");
         final List<List<String>> rows = new ArrayList<>();
         for (final Footprint.Entry entry : footprint.entries())
         {
-            rows.add(List.of(
-                entry.impl(),
-                Numbers.sig3(entry.heapBytes() / 1e6),
-                Numbers.sig3(entry.nativeBytes() / 1e6),
-                Numbers.sig3(entry.bytesPerVariable()),
-                Numbers.sig3(footprint.ratio(entry))));
+            final List<String> row = new ArrayList<>();
+            row.add(entry.impl());
+            if (parents)
+            {
+                row.add(entry.parents() == null ? "–" : entry.parents());
+            }
+            row.add(Numbers.sig3(entry.heapBytes() / 1e6));
+            row.add(Numbers.sig3(entry.nativeBytes() / 1e6));
+            row.add(Numbers.sig3(entry.bytesPerVariable()));
+            row.add(Numbers.sig3(footprint.ratio(entry)));
+            rows.add(row);
         }
-        table(md, List.of("impl", "heap MB", "native MB", "bytes/variable", "ratio"),
-            List.of(false, true, true, true, true), rows);
+        if (parents)
+        {
+            table(md, List.of("impl", "parents", "heap MB", "native MB", "bytes/variable", "ratio"),
+                List.of(false, false, true, true, true, true), rows);
+        }
+        else
+        {
+            table(md, List.of("impl", "heap MB", "native MB", "bytes/variable", "ratio"),
+                List.of(false, true, true, true, true), rows);
+        }
     }
 
     private static void resultTable(final StringBuilder md, final ResultTable table)

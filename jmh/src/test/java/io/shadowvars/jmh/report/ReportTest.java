@@ -165,6 +165,38 @@ class ReportTest
     }
 
     @Test
+    void footprintWithParentsKindsGetsAParentsColumn() throws IOException
+    {
+        final Path results = write("one.json", "[" + avgt("GetHitLongBenchmark.get", "shadowvars", "1000", "5.0", "0.1", Double.NaN) + "]");
+        final Path footprint = write("footprint-parents.json", """
+            {"variables": 1000000, "dataSize": 16, "results": [
+              {"impl": "shadowvars", "parents": "long", "heapBytes": 20000000, "nativeBytes": 40000000, "bytesPerVariable": 60.0},
+              {"impl": "shadowvars-weak", "parents": "object", "heapBytes": 100000000, "nativeBytes": 40000000, "bytesPerVariable": 140.0},
+              {"impl": "shadowvars-objects", "parents": "object", "heapBytes": 30000000, "nativeBytes": 40000000, "bytesPerVariable": 70.0},
+              {"impl": "weak", "parents": "object", "heapBytes": 80000000, "nativeBytes": 0, "bytesPerVariable": 80.0},
+              {"impl": "agrona", "heapBytes": 40000000, "nativeBytes": 16000000, "bytesPerVariable": 56.0}
+            ]}
+            """);
+        final Path md = dir.resolve("parents.md");
+
+        assertEquals(0, runReport("--footprint", footprint.toString(), "--out-md", md.toString(),
+            "--out-png", dir.resolve("parents.png").toString(), results.toString()), err);
+
+        final String text = Files.readString(md);
+        final String section = section(text, "## Footprint");
+        assertTrue(section.contains("bytes/variable is also what each parent costs"), section);
+        // The library's rows first (shadowvars, then the others by size), then the peers by size;
+        // ratio = 60 / row. A row without a kind shows a dash.
+        assertRowsInOrder(section, List.of(
+            "| impl | parents | heap MB | native MB | bytes/variable | ratio |",
+            "| shadowvars | long | 20.0 | 40.0 | 60.0 | 1.00 |",
+            "| shadowvars-objects | object | 30.0 | 40.0 | 70.0 | 0.857 |",
+            "| shadowvars-weak | object | 100 | 40.0 | 140 | 0.429 |",
+            "| agrona | – | 40.0 | 16.0 | 56.0 | 1.07 |",
+            "| weak | object | 80.0 | 0 | 80.0 | 0.750 |"));
+    }
+
+    @Test
     void chartWithoutAvgtRowsSaysNoData() throws IOException
     {
         final Path results = write("thrpt.json", "[" + group("oneReader", "shadowvars", 150, 5, 100, 4, 50, 2) + "]");
