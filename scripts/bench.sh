@@ -24,6 +24,12 @@ rm -rf "$out"; mkdir -p "$out"
 jar=jmh/target/benchmarks.jar
 source jmh/flags.sh
 
+# The writer benchmarks' peers allocate on every operation. On a virtual machine the first touch
+# of each heap page can cost microseconds (seen here: ConcurrentHashMap churn at 1.7 ops/us until
+# the heap had been touched once, 16-18 after), so their forks pre-touch the heap (10-20 s each).
+writers='ChurnThreadsBenchmark|PipeBenchmark'
+pretouch=(-jvmArgsPrepend -XX:+AlwaysPreTouch)
+
 start=$(date +%s)
 if [ "$quick" = "1" ]; then
   iters=(-wi 1 -w 500ms -i 3 -r 500ms)
@@ -33,11 +39,12 @@ if [ "$quick" = "1" ]; then
   run churn      '\.ChurnBenchmark\.'  -p impl=shadowvars,agrona
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
-  run writers    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml
+  run writers    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml "${pretouch[@]}"
   run weak       'WeakParentsBenchmark' -p impl=shadowvars,shadowvars-strong,weak -p size=1000000
   mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers and the weak-parent rows at 1M)"
 else
-  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" "$@"
+  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" -e "$writers" "$@"
+  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/writers.json" "${pretouch[@]}" "$writers" "$@"
   mode="full (3 x 1 s warm-up, 5 x 1 s measurement; freeAll: 4 + 8 single shots)"
 fi
 # Footprint: its own JVM, 1M variables per implementation.
