@@ -7,6 +7,8 @@ import io.shadowvars.ShadowStore;
 import io.shadowvars.internal.table.ShadowTable;
 import org.agrona.UnsafeApi;
 
+import java.lang.ref.Reference;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -147,5 +149,50 @@ final class Fixtures
             }
         }
         return found.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static final Field TABLES;
+    private static final Field REFS;
+
+    static
+    {
+        try
+        {
+            TABLES = Class.forName("io.shadowvars.ShadowStoreReadFields").getDeclaredField("tables");
+            TABLES.setAccessible(true);
+            REFS = Class.forName("io.shadowvars.internal.table.TableReadFields").getDeclaredField("refs");
+            REFS.setAccessible(true);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /**
+     * What the collector does to a one-segment weak store's reference of a dead parent: clear it
+     * and queue it ({@link Reference#enqueue()}, as the reference handler does after a collection).
+     * The parent itself stays reachable, so its identity hash stays valid for the test.
+     */
+    @SuppressWarnings("unchecked")
+    static void collect(final ShadowStore store, final Object parent)
+    {
+        try
+        {
+            final Object table = ((Object[])TABLES.get(store))[0];
+            for (final Object ref : (Object[])REFS.get(table))
+            {
+                if (ref instanceof Reference && ((Reference<Object>)ref).refersTo(parent))
+                {
+                    ((Reference<?>)ref).enqueue();
+                    return;
+                }
+            }
+        }
+        catch (final IllegalAccessException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        throw new IllegalStateException("no weak reference to the parent in the store");
     }
 }

@@ -11,7 +11,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
 
 /**
  * Rule 11: expunging a collected weak parent unlinks its variables with the same seqlock-protected
@@ -33,23 +32,6 @@ public class WeakExpungeDuringReadsTest
 {
     private static final int CAPACITY = 16;
     private static final long STAMP = 0x11FE_11FEL;
-    private static final Field TABLES;
-    private static final Field REFS;
-
-    static
-    {
-        try
-        {
-            TABLES = Class.forName("io.shadowvars.ShadowStoreReadFields").getDeclaredField("tables");
-            TABLES.setAccessible(true);
-            REFS = Class.forName("io.shadowvars.internal.table.TableReadFields").getDeclaredField("refs");
-            REFS.setAccessible(true);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     // One segment, 16 slots: the three keys share one table and one cluster.
     private final ShadowStore store = ShadowStore.builder().segments(1).initialCapacity(8)
@@ -64,8 +46,8 @@ public class WeakExpungeDuringReadsTest
         store.alloc(firstDead, 1, 8);
         store.alloc(secondDead, 1, 8);
         Fixtures.write(store.alloc(live, 1, 8), STAMP);
-        collect(firstDead);
-        collect(secondDead);
+        Fixtures.collect(store, firstDead);
+        Fixtures.collect(store, secondDead);
     }
 
     private static int home(final Object parent)
@@ -85,28 +67,6 @@ public class WeakExpungeDuringReadsTest
         }
     }
 
-    /** What the collector does to the store's reference of a dead parent: clear it, queue it. */
-    @SuppressWarnings("unchecked")
-    private void collect(final Object parent)
-    {
-        try
-        {
-            final Object table = ((Object[])TABLES.get(store))[0];
-            for (final Object ref : (Object[])REFS.get(table))
-            {
-                if (ref instanceof Reference && ((Reference<Object>)ref).refersTo(parent))
-                {
-                    ((Reference<?>)ref).enqueue();
-                    return;
-                }
-            }
-        }
-        catch (final IllegalAccessException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        throw new IllegalStateException("no weak reference to the parent in the store");
-    }
 
     @Actor
     public void expunger(final JJ_Result r)

@@ -11,7 +11,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 import java.lang.ref.Reference;
-import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -49,8 +48,6 @@ public class WeakExpungeIdentityTwinTest
 {
     private static final long DEAD_STAMP = 0xDEAD_DEADL;
     private static final long LIVE_STAMP = 0x11FE_11FEL;
-    private static final Field TABLES;
-    private static final Field REFS;
     /** The twin whose collection is simulated; strongly reachable here, so its identity hash stays valid. */
     private static final Object DEAD_TWIN;
     /** A distinct object with the same identity hash, alive throughout. */
@@ -58,17 +55,6 @@ public class WeakExpungeIdentityTwinTest
 
     static
     {
-        try
-        {
-            TABLES = Class.forName("io.shadowvars.ShadowStoreReadFields").getDeclaredField("tables");
-            TABLES.setAccessible(true);
-            REFS = Class.forName("io.shadowvars.internal.table.TableReadFields").getDeclaredField("refs");
-            REFS.setAccessible(true);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
         // Birthday search: identity hashes have 31 bits here, so about 55,000 objects give a 50%
         // chance of a pair and 100,000 about 90%; the loop goes on until one is found.
         final Map<Integer, Object> byHash = new HashMap<>();
@@ -100,7 +86,7 @@ public class WeakExpungeIdentityTwinTest
         {
             Fixtures.write(liveAddress, LIVE_STAMP);
         }
-        collect(DEAD_TWIN);
+        Fixtures.collect(store, DEAD_TWIN);
     }
 
     private static int seen(final long stamp)
@@ -108,28 +94,6 @@ public class WeakExpungeIdentityTwinTest
         return DEAD_STAMP == stamp ? 1 : LIVE_STAMP == stamp ? 2 : 4;
     }
 
-    /** What the collector does to the store's reference of a dead parent: clear it, queue it. */
-    @SuppressWarnings("unchecked")
-    private void collect(final Object parent)
-    {
-        try
-        {
-            final Object table = ((Object[])TABLES.get(store))[0];
-            for (final Object ref : (Object[])REFS.get(table))
-            {
-                if (ref instanceof Reference && ((Reference<Object>)ref).refersTo(parent))
-                {
-                    ((Reference<?>)ref).enqueue();
-                    return;
-                }
-            }
-        }
-        catch (final IllegalAccessException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        throw new IllegalStateException("no weak reference to the parent in the store");
-    }
 
     @Actor
     public void expunger(final IIII_Result r)
