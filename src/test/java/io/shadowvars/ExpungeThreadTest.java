@@ -47,17 +47,6 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         return new WeakReference<>(parent);
     }
 
-    private static void awaitCollected(final WeakReference<?> probe) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TIMEOUT_NANOS;
-        while (null != probe.get() && System.nanoTime() - deadline < 0)
-        {
-            System.gc();
-            Thread.sleep(5);
-        }
-        assertNull(probe.get(), "the parent was not collected within the timeout");
-    }
-
     /** Wait, reading only the lock-free counters, until {@code collected} variables were freed. */
     private static ShadowCounters awaitCollectedVariables(final ShadowStore store, final long collected)
         throws InterruptedException
@@ -97,7 +86,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         assertTrue(thread.isDaemon(), "a forgotten thread must not keep the JVM alive");
 
         final WeakReference<Object> probe = parentWithVariable(store, 0x5EED_F00DL);
-        awaitCollected(probe);
+        WeakParentsTest.awaitCollected(probe);
         final ShadowCounters counters = awaitCollectedVariables(store, 1);
 
         assertEquals(1, counters.collectedVariables(), "the thread freed the variable with no other call");
@@ -113,7 +102,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
 
         // Stopped: a newly collected parent waits for a writer, stats() or expungeCollected().
         final WeakReference<Object> second = parentWithVariable(store, 2);
-        awaitCollected(second);
+        WeakParentsTest.awaitCollected(second);
         Thread.sleep(50);
         assertEquals(1, store.readCounters(new ShadowCounters()).collectedVariables());
         final long deadline = System.nanoTime() + TIMEOUT_NANOS;
@@ -136,7 +125,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         final String name = store.expungeThreadName();
         assertTrue(threadAlive(name));
         final WeakReference<Object> probe = parentWithVariable(store, 1);
-        awaitCollected(probe);
+        WeakParentsTest.awaitCollected(probe);
         awaitCollectedVariables(store, 1);
 
         store.close();
@@ -171,7 +160,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         self.set(store);
         store.startExpungeThread();
         final WeakReference<Object> probe = parentWithVariable(store, 1);
-        awaitCollected(probe);
+        WeakParentsTest.awaitCollected(probe);
         awaitCollectedVariables(store, 1);
         final long deadline = System.nanoTime() + TIMEOUT_NANOS;
         while (null == outcome.get() && System.nanoTime() - deadline < 0)
@@ -207,7 +196,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         store.startExpungeThread();
         final String name = store.expungeThreadName();
         final WeakReference<Object> probe = parentWithVariable(store, 1);
-        awaitCollected(probe);
+        WeakParentsTest.awaitCollected(probe);
         assertTrue(entered.await(20, TimeUnit.SECONDS), "the thread took the collected parent");
 
         final CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(store::stopExpungeThread);
@@ -239,10 +228,10 @@ class ExpungeThreadTest extends NativeMemoryBaseline
         store.startExpungeThread();
         final String name = store.expungeThreadName();
         final WeakReference<Object> first = parentWithVariable(store, 1);
-        awaitCollected(first);
+        WeakParentsTest.awaitCollected(first);
         awaitCollectedVariables(store, 1);
         final WeakReference<Object> second = parentWithVariable(store, 2);
-        awaitCollected(second);
+        WeakParentsTest.awaitCollected(second);
         final ShadowCounters counters = awaitCollectedVariables(store, 2);
 
         assertEquals(2, counters.collectedVariables(), "the thread survived the exception and freed the second");
@@ -282,7 +271,7 @@ class ExpungeThreadTest extends NativeMemoryBaseline
             twice.getMessage());
 
         final WeakReference<Object> probe = parentWithVariable(store, 1);
-        awaitCollected(probe);
+        WeakParentsTest.awaitCollected(probe);
         awaitCollectedVariables(store, 1);
         assertEquals(List.of("stop refused"), outcomes);
         assertTrue(threadAlive(name), "the refused stop left the thread running");

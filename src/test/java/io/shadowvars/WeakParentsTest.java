@@ -62,7 +62,8 @@ class WeakParentsTest extends NativeMemoryBaseline
         return new WeakReference<>(parent);
     }
 
-    private static void awaitCollected(final WeakReference<?> probe) throws InterruptedException
+    /** Run the collector until {@code probe}'s referent is gone, within a bound (also used by ExpungeThreadTest). */
+    static void awaitCollected(final WeakReference<?> probe) throws InterruptedException
     {
         final long deadline = System.nanoTime() + GC_TIMEOUT_NANOS;
         while (null != probe.get() && System.nanoTime() - deadline < 0)

@@ -49,8 +49,9 @@ public final class SlabAllocator
     // Small: a store has up to 1024 segments, and each carves its own first slab of every class it
     // meets (object parents spread over all of them).
     private static final int FIRST_SLAB_MIN = 1024;
-    // Small enough that the partly carved last slab of each class in each of up to 256 segments
-    // stays a small share of a large store (half a slab on average per class and segment).
+    // Small enough that the partly carved last slab of each class in each segment (256 by default
+    // on four or more processors, up to 1024) stays a small share of a large store: half a slab on
+    // average per class and segment.
     private static final int SLAB_MAX = 64 * 1024;
 
     private final SizeClasses classes;
