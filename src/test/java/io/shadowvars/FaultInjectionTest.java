@@ -92,7 +92,7 @@ class FaultInjectionTest extends NativeMemoryBaseline
             assertTrue(bytes > 0, site + " asked for " + bytes + " bytes");
             asked.get(site).incrementAndGet();
             // With a probability, the first request at each failing site still fails, so that
-            // every seed exercises every site (growth of the reference arrays is asked for only a
+            // every seed exercises every site (a parents array is asked for only a
             // handful of times per run: at 0.25 a whole run could otherwise go without a fault).
             if (!failing.contains(site) ||
                 (probability < 1.0 && failed(site) > 0 && random.nextDouble() >= probability))
@@ -332,43 +332,67 @@ class FaultInjectionTest extends NativeMemoryBaseline
     }
 
     @Test
-    void shouldRefuseAnObjectParentWhenItsReferenceArrayCannotGrowAndLeaveLongParentsAlone()
+    void shouldRefuseAnObjectParentWhenItsParentsArrayCannotBeMadeAndLeaveLongParentsAlone()
     {
-        final ShadowStore store = track(ShadowStore.builder().segments(1).initialCapacity(100).build());
+        // One segment of 32 slots, growing at the 20th entry. Its parents array (beside the slots)
+        // is made for the first object parent and grows with the slots from then on.
+        final ShadowStore store = track(ShadowStore.builder().segments(1).initialCapacity(16).build());
         final Faults faults = new Faults();
         store.arena().faults(faults);
         final Object[] objects = ParentKind.OBJECT.parents(40);
-        final Existing existing = new Existing();
-        for (int i = 0; i < 16; i++)
+        final Object[] longs = ParentKind.LONG.parents(40);
+        final Existing longVars = new Existing();
+        final Existing objectVars = new Existing();
+        for (int i = 0; i < 4; i++)
         {
-            existing.add(store, ParentKind.OBJECT, objects[i], 8);
+            longVars.add(store, ParentKind.LONG, longs[i], 8);
         }
-        final List<Long> before = counters(store);
 
         for (final Failure failure : Failure.values())
         {
+            final List<Long> before = counters(store);
             faults.fail(failure, Site.REFS);
-            assertRefused(store, ParentKind.OBJECT, objects[16], 8, "references " + failure);
-            final long address = store.alloc(0x4000L, ID, 8);
-            assertNotEquals(0, address, "a long parent needs no reference");
-            assertTrue(store.free(0x4000L, ID));
+            assertRefused(store, ParentKind.OBJECT, objects[0], 8, "first parents array " + failure);
+            assertEquals(withFailed(before, 4), counters(store), "[live, liveBytes, reserved, pending, duplicates, failed]");
+            final long address = store.alloc((long)longs[4], ID, 8);
+            assertNotEquals(0, address, "a long parent needs no parents array");
+            assertTrue(store.free((long)longs[4], ID));
         }
         assertEquals(8, faults.failed(Site.REFS));
-        final List<Long> expected = withFailed(before, 8);
-        expected.set(2, counters(store).get(2)); // the long parent's size class may have taken a slab
-        assertEquals(expected, counters(store), "[live, liveBytes, reserved, pending, duplicates, failed]");
-        existing.assertIntact(store, ParentKind.OBJECT, "after the refused reference growth");
+        longVars.assertIntact(store, ParentKind.LONG, "after the refused parents array");
 
         faults.clear();
-        for (int i = 16; i < 40; i++)
+        for (int i = 0; i < 15; i++)
         {
-            existing.add(store, ParentKind.OBJECT, objects[i], 8);
+            objectVars.add(store, ParentKind.OBJECT, objects[i], 8);
         }
-        existing.assertIntact(store, ParentKind.OBJECT, "after the references grew");
+        // 19 entries: the next one grows the slots, and the parents array with them.
+        final List<Long> before = counters(store);
+        faults.fail(Failure.REFUSED, Site.REFS);
+        assertRefused(store, ParentKind.OBJECT, objects[15], 8, "parents array growth");
+        assertEquals(0, store.alloc((long)longs[4], ID, 8), "the slots cannot grow without their parents array");
+        assertEquals(withFailed(before, 5), counters(store), "[live, liveBytes, reserved, pending, duplicates, failed]");
+        assertEquals(13, faults.failed(Site.REFS));
+        assertEquals(5, faults.asked(Site.TABLE), "every attempt tried to grow the slots");
+        longVars.assertIntact(store, ParentKind.LONG, "after the refused growth");
+        objectVars.assertIntact(store, ParentKind.OBJECT, "after the refused growth");
+
+        faults.clear();
+        for (int i = 15; i < 40; i++)
+        {
+            objectVars.add(store, ParentKind.OBJECT, objects[i], 8);
+        }
+        longVars.assertIntact(store, ParentKind.LONG, "after the parents array grew");
+        objectVars.assertIntact(store, ParentKind.OBJECT, "after the parents array grew");
         for (int i = 0; i < 40; i++)
         {
             assertTrue(store.free(objects[i], ID));
         }
+        for (int i = 0; i < 4; i++)
+        {
+            assertTrue(store.free((long)longs[i], ID));
+        }
+        assertEquals(0, store.stats().liveVariables());
     }
 
     // ------------------------------------------------------------------------------------------

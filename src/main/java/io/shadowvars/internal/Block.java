@@ -4,8 +4,9 @@ package io.shadowvars.internal;
  * Layout of a block: a 24-byte header, then the data at a store-wide offset.
  *
  * <pre>
- *  header + 0   long  parent   the long parent; the reference index for an object parent;
- *                              the next-block link while the block is free
+ *  header + 0   long  parent   the long parent; for an object parent its identity hash (the
+ *                              object itself sits beside the slot, in the table's parents
+ *                              array); the next-block link while the block is free
  *  header + 8   long  id
  *  header + 16  int   size     the size the variable asked for
  *  header + 20  int   flags    bits 0-7 kind (OBJECT, INDIRECT), bits 8-15 state (LIVE, FREE),
@@ -31,7 +32,7 @@ public final class Block
     /** Offset of the flags int. */
     public static final int FLAGS_OFFSET = 20;
 
-    /** Kind flag: the parent word is an index into the store's object references. */
+    /** Kind flag: an object parent (the parent word is its identity hash). */
     public static final int OBJECT = 1;
     /** Kind flag: the data word holds the address of a dedicated allocation. */
     public static final int INDIRECT = 2;

@@ -151,8 +151,27 @@ final class Fixtures
         return found.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * {@code count} new objects whose keys with {@code id} share home slot 3 of a table of
+     * {@code capacity} slots (as {@link #collidingParents} for long parents), so that they form one
+     * cluster with those.
+     */
+    static Object[] collidingObjects(final int count, final int capacity, final long id)
+    {
+        final List<Object> found = new ArrayList<>();
+        while (found.size() < count)
+        {
+            final Object parent = new Object();
+            if (((int)ShadowTable.hashObject(parent, id) & (capacity - 1)) == 3)
+            {
+                found.add(parent);
+            }
+        }
+        return found.toArray();
+    }
+
     private static final Field TABLES;
-    private static final Field REFS;
+    private static final Field PARENTS;
 
     static
     {
@@ -160,8 +179,8 @@ final class Fixtures
         {
             TABLES = Class.forName("io.shadowvars.ShadowStoreReadFields").getDeclaredField("tables");
             TABLES.setAccessible(true);
-            REFS = Class.forName("io.shadowvars.internal.table.TableReadFields").getDeclaredField("refs");
-            REFS.setAccessible(true);
+            PARENTS = Class.forName("io.shadowvars.internal.table.TableReadFields").getDeclaredField("parents");
+            PARENTS.setAccessible(true);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -180,7 +199,7 @@ final class Fixtures
         try
         {
             final Object table = ((Object[])TABLES.get(store))[0];
-            for (final Object ref : (Object[])REFS.get(table))
+            for (final Object ref : (Object[])PARENTS.get(table))
             {
                 if (ref instanceof Reference && ((Reference<Object>)ref).refersTo(parent))
                 {

@@ -163,7 +163,7 @@ public final class Segment extends SegmentPadRhs
         this.allocator = new SlabAllocator(classes, arena, checked);
         this.retired = new RetireList(reclaimer, allocator);
         this.collectedParents = collected;
-        this.weakParents = null == collected ? null : new WeakParents(table, collected.queue(), this);
+        this.weakParents = null == collected ? null : new WeakParents(collected.queue(), this);
     }
 
     /**
@@ -521,7 +521,7 @@ public final class Segment extends SegmentPadRhs
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
         }
-        if (!table.ensureRoomForOne(liveVariables) || (null != parentObject && !table.ensureRoomForRef()))
+        if (!table.ensureRoomForOne(liveVariables) || (null != parentObject && !table.ensureParents()))
         {
             failedAllocs++;
             return 0;
@@ -538,12 +538,12 @@ public final class Segment extends SegmentPadRhs
             return 0;
         }
 
-        int ref = -1;
+        Object entry = null;
         if (null != parentObject)
         {
             try
             {
-                ref = null == weakParents ? table.addRef(parentObject) : weakParents.acquire(parentObject, header);
+                entry = null == weakParents ? parentObject : weakParents.acquire(parentObject, header);
             }
             catch (final OutOfMemoryError ex)
             {
@@ -553,7 +553,8 @@ public final class Segment extends SegmentPadRhs
                 allocator.release(header);
                 return 0;
             }
-            Memory.putLong(header + Block.PARENT_OFFSET, ref);
+            // The identity hash, so that the table can rehash the entry without its parent.
+            Memory.putLong(header + Block.PARENT_OFFSET, System.identityHashCode(parentObject));
             Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
         }
         else
@@ -565,7 +566,7 @@ public final class Segment extends SegmentPadRhs
         if (null != ctor)
         {
             final int result;
-            final Callback var = callbackFor(header);
+            final Callback var = callbackFor(header, entry);
             final CallbackGuard.Writer inside = guard.enter();
             try
             {
@@ -573,7 +574,7 @@ public final class Segment extends SegmentPadRhs
             }
             catch (final Throwable ex)
             {
-                abandon(header, ref);
+                abandon(header, entry);
                 throw ex;
             }
             finally
@@ -583,12 +584,12 @@ public final class Segment extends SegmentPadRhs
             }
             if (0 != result)
             {
-                abandon(header, ref);
+                abandon(header, entry);
                 return 0;
             }
         }
 
-        table.insert(hash, header);
+        table.insert(hash, header, entry);
         liveVariables++;
         liveBytes += size;
         return dataAddress(header);
@@ -626,13 +627,13 @@ public final class Segment extends SegmentPadRhs
         return allocator.allocate(size, cache);
     }
 
-    private void abandon(final long header, final int ref)
+    private void abandon(final long header, final Object entry)
     {
         // Never published: no reader can hold it, so it is reusable at once.
         failedAllocs++;
-        if (ref >= 0)
+        if (entry instanceof WeakParent)
         {
-            releaseRef(ref, header);
+            weakParents.release((WeakParent)entry, header);
         }
         allocator.markFreed(header);
         allocator.release(header);
@@ -654,6 +655,7 @@ public final class Segment extends SegmentPadRhs
     private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
     {
         final long header = table.headerAt(index);
+        final Object entry = table.parentAt(index);
         table.removeAt(index);
         liveVariables--;
         liveBytes -= Block.size(header);
@@ -661,7 +663,7 @@ public final class Segment extends SegmentPadRhs
         Throwable failure = earlier;
         if (null != dtor)
         {
-            final Callback var = callbackFor(header);
+            final Callback var = callbackFor(header, entry);
             final CallbackGuard.Writer inside = guard.enter();
             try
             {
@@ -678,26 +680,13 @@ public final class Segment extends SegmentPadRhs
             }
         }
 
-        final int flags = Block.flags(header);
         allocator.markFreed(header);
-        if ((flags & Block.OBJECT) != 0)
+        if (entry instanceof WeakParent)
         {
-            releaseRef((int)Block.parent(header), header);
+            weakParents.release((WeakParent)entry, header);
         }
         retired.retire(header, cache);
         return failure;
-    }
-
-    private void releaseRef(final int ref, final long header)
-    {
-        if (null == weakParents)
-        {
-            table.removeRef(ref);
-        }
-        else
-        {
-            weakParents.release(ref, header);
-        }
     }
 
     /**
@@ -760,7 +749,7 @@ public final class Segment extends SegmentPadRhs
                 {
                     try
                     {
-                        dtor.destroy(collectedVar.of(header));
+                        dtor.destroy(collectedVar.of(header, null));
                     }
                     catch (final Throwable ex)
                     {
@@ -848,9 +837,9 @@ public final class Segment extends SegmentPadRhs
      * The variable handed to a constructor or destructor: the segment's one flyweight, or in
      * checked mode a new one per call, so that one kept past its callback always fails.
      */
-    private Callback callbackFor(final long header)
+    private Callback callbackFor(final long header, final Object parentEntry)
     {
-        return (checked ? new Callback() : callback).of(header);
+        return (checked ? new Callback() : callback).of(header, parentEntry);
     }
 
     /**
@@ -864,6 +853,7 @@ public final class Segment extends SegmentPadRhs
         private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
         private final boolean collected;
         private long header;
+        private Object parentEntry;
 
         Callback()
         {
@@ -876,9 +866,10 @@ public final class Segment extends SegmentPadRhs
             this.collected = collected;
         }
 
-        Callback of(final long header)
+        Callback of(final long header, final Object parentEntry)
         {
             this.header = header;
+            this.parentEntry = parentEntry;
             buffer.wrap(dataAddress(header), Block.size(header));
             return this;
         }
@@ -886,6 +877,7 @@ public final class Segment extends SegmentPadRhs
         void invalidate()
         {
             header = 0;
+            parentEntry = null;
             if (checked)
             {
                 buffer.wrap(NO_DATA);
@@ -918,7 +910,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return null;
             }
-            final Object entry = table.ref((int)Block.parent(header));
+            final Object entry = parentEntry;
             // A weak parent's reference: the object, or null when it is gone (freeAll of a
             // collected parent's variable before it was expunged).
             return entry instanceof WeakParent ? ((WeakParent)entry).get() : entry;

@@ -7,7 +7,6 @@ import io.shadowvars.internal.jfr.TableGrowthEvent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 
 abstract class TablePadLhs
 {
@@ -29,7 +28,9 @@ abstract class TableReadFields extends TablePadLhs
     long version;
     // Written by the writer with release semantics (resize, close), read by readers with acquire.
     long[] slots;
-    Object[] refs;
+    // Parallel to slots, moved with them: the object parent of the entry at the same index (a
+    // WeakParent in a weak store), null for a long parent. Null until the first object parent.
+    Object[] parents;
 }
 
 abstract class TablePadMid extends TableReadFields
@@ -51,9 +52,6 @@ abstract class TablePadMid extends TableReadFields
 abstract class TableWriteFields extends TablePadMid
 {
     int resizeThreshold;
-    int[] freeRefs;
-    int freeRefCount;
-    int refsUsed;
 }
 
 /**
@@ -68,11 +66,15 @@ abstract class TableWriteFields extends TablePadMid
  * block header, which shares its cache line with the data: a hit costs the slot's cache miss plus
  * the data's own. The hash is one multiply and one xor-shift over both halves of the key, so
  * 64-byte aligned buffer addresses spread over the whole table; the low bits pick the home slot,
- * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} and
- * verified by {@code ==} against a reference array the table owns (the header's parent word is an
- * index into it), so two objects with the same identity hash never share variables. (A store
- * with weak object parents keeps a {@link WeakParent} there instead, one per parent, and compares
- * with {@code refersTo}.) The table
+ * the top 14 the fingerprint. Object parents are keyed on {@code System.identityHashCode} (which the
+ * header's parent word keeps) and verified by {@code ==} against a {@code parents} array parallel
+ * to the slots: the entry at slot {@code i} has its parent at {@code parents[i]}, written before the
+ * slot is published and moved with it by deletes and resizes. A reader's load of
+ * {@code parents[i]} depends on the index alone, so its miss overlaps the slot's and other parents
+ * are rejected before their header is read; two objects with the same identity hash never share
+ * variables. (A store with weak object parents keeps a {@link WeakParent} there instead, one per
+ * parent, and compares with {@code refersTo}.) The array exists only once the table has held an
+ * object parent. The table
  * grows at 60% load; deletion is backward-shift (Knuth's Algorithm R), so no tombstones build up.
  * The slot array is on the heap: a reader still probing an array replaced by a resize reads an
  * intact snapshot that the garbage collector keeps alive exactly as long as it is read.
@@ -117,7 +119,7 @@ public final class ShadowTable extends TableWriteFields
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle SLOTS;
     private static final VarHandle VERSION;
-    private static final VarHandle REFS;
+    private static final VarHandle PARENTS;
 
     static
     {
@@ -126,7 +128,7 @@ public final class ShadowTable extends TableWriteFields
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             SLOTS = lookup.findVarHandle(TableReadFields.class, "slots", long[].class);
             VERSION = lookup.findVarHandle(TableReadFields.class, "version", long.class);
-            REFS = lookup.findVarHandle(TableReadFields.class, "refs", Object[].class);
+            PARENTS = lookup.findVarHandle(TableReadFields.class, "parents", Object[].class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -164,8 +166,6 @@ public final class ShadowTable extends TableWriteFields
         }
         slots = new long[capacity];
         resizeThreshold = threshold(capacity);
-        refs = new Object[16];
-        freeRefs = new int[16];
         SLOTS.setRelease(this, slots);
     }
 
@@ -390,11 +390,12 @@ public final class ShadowTable extends TableWriteFields
                 long slot;
                 while (0 != (slot = (long)SLOT.getAcquire(slots, index)))
                 {
-                    if (slot >>> FP_SHIFT == fingerprint)
+                    // The parent's load depends on the index only, not on the slot's value, so its
+                    // miss overlaps the slot's; the header's then brings the id and the data.
+                    if (slot >>> FP_SHIFT == fingerprint && isParent(racyParentAt(index), parent))
                     {
                         final long header = header(slot);
-                        if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                            isParent(refAt(Block.parent(header)), parent))
+                        if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0)
                         {
                             found = header;
                             break;
@@ -412,18 +413,20 @@ public final class ShadowTable extends TableWriteFields
         }
     }
 
-    private Object refAt(final long word)
+    private Object racyParentAt(final int index)
     {
-        // The word may come from a header in its next life: bound it before indexing.
-        final Object[] refs = (Object[])REFS.getAcquire(this);
-        return word >= 0 && word < refs.length ? refs[(int)word] : null;
+        // Read after the slot (acquire), so an array published before the slot is seen. A resize
+        // may have replaced the array since the slots were read: bound the index; the version
+        // check then rejects whatever was read.
+        final Object[] parents = (Object[])PARENTS.getAcquire(this);
+        return null != parents && index < parents.length ? parents[index] : null;
     }
 
     /**
-     * Whether a reference-array entry is this parent: the object itself (strong parents), or a
+     * Whether a parents-array entry is this parent: the object itself (strong parents), or a
      * {@link WeakParent} that refers to it. {@code refersTo} compares without making the referent
      * strongly reachable and allocates nothing; a strong store pays the {@code instanceof} only on a
-     * fingerprint-and-id match of another parent, which is rare.
+     * fingerprint match of another parent, which is rare.
      */
     private static boolean isParent(final Object entry, final Object parent)
     {
@@ -481,18 +484,21 @@ public final class ShadowTable extends TableWriteFields
     public int indexOfObject(final Object parent, final long id, final long hash)
     {
         final long[] slots = this.slots;
-        final Object[] refs = this.refs;
+        final Object[] parents = this.parents;
+        if (null == parents)
+        {
+            return -1;
+        }
         final int mask = slots.length - 1;
         final long fingerprint = hash >>> FP_SHIFT;
         int index = (int)hash & mask;
         long slot;
         while (0 != (slot = slots[index]))
         {
-            if (slot >>> FP_SHIFT == fingerprint)
+            if (slot >>> FP_SHIFT == fingerprint && isParent(parents[index], parent))
             {
                 final long header = header(slot);
-                if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0 &&
-                    isParent(refs[(int)Block.parent(header)], parent))
+                if (Block.id(header) == id && (Block.flags(header) & Block.OBJECT) != 0)
                 {
                     return index;
                 }
@@ -537,6 +543,19 @@ public final class ShadowTable extends TableWriteFields
     {
         final long slot = slots[index];
         return 0 == slot ? 0 : header(slot);
+    }
+
+    /**
+     * The object parent of the entry at a slot index: the object, or its {@link WeakParent} in a
+     * weak store; null for a long parent or an empty slot.
+     *
+     * @param index a slot index.
+     * @return the parents-array entry.
+     */
+    public Object parentAt(final int index)
+    {
+        final Object[] parents = this.parents;
+        return null == parents ? null : parents[index];
     }
 
     /**
@@ -588,14 +607,17 @@ public final class ShadowTable extends TableWriteFields
             // The heap has no room for the larger array: refused like the cap, the table as it was.
             fresh = null;
         }
-        if (null == fresh)
+        final Object[] oldParents = parents;
+        final Object[] freshParents = null == fresh || null == oldParents ? null : newParents(capacity);
+        if (null == fresh || (null != oldParents && null == freshParents))
         {
             allocator.unreserve(capacity * 8L);
             return false;
         }
         final int mask = capacity - 1;
-        for (final long slot : old)
+        for (int from = 0; from < old.length; from++)
         {
+            final long slot = old[from];
             if (0 != slot)
             {
                 final int home = (int)homeHash(header(slot)) & mask;
@@ -605,11 +627,20 @@ public final class ShadowTable extends TableWriteFields
                     index = (index + 1) & mask;
                 }
                 fresh[index] = withDistance(slot, (index - home) & mask);
+                if (null != freshParents)
+                {
+                    freshParents[index] = oldParents[from];
+                }
             }
         }
         final long v = version;
         VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence();
+        // Parents first: a reader that sees the new slots sees the new parents too.
+        if (null != freshParents)
+        {
+            PARENTS.setRelease(this, freshParents);
+        }
         SLOTS.setRelease(this, fresh);
         VERSION.setRelease(this, v + 2);
         allocator.unreserve(old.length * 8L);
@@ -641,18 +672,49 @@ public final class ShadowTable extends TableWriteFields
             (long)Math.min(distance, DISTANCE_MAX) << DISTANCE_SHIFT;
     }
 
-    private long homeHash(final long header)
+    private static long homeHash(final long header)
     {
         final long id = Block.id(header);
         final long parent = Block.parent(header);
-        if ((Block.flags(header) & Block.OBJECT) == 0)
+        // An object parent's header keeps its identity hash (taken while it was alive, for a weak
+        // parent that may be gone by now).
+        return (Block.flags(header) & Block.OBJECT) == 0 ? hashLong(parent, id) : hashIdentity((int)parent, id);
+    }
+
+    /**
+     * A parents array, or null when the heap (or an injected fault) refuses it.
+     */
+    private Object[] newParents(final int capacity)
+    {
+        try
         {
-            return hashLong(parent, id);
+            return allocator.faultAt(FaultInjector.Site.REFS, capacity * 4L) ? null : new Object[capacity];
         }
-        final Object entry = refs[(int)parent];
-        // A weak parent may be collected: its identity hash was kept while it was alive.
-        return entry instanceof WeakParent ?
-            hashIdentity(((WeakParent)entry).identityHash, id) : hashObject(entry, id);
+        catch (final OutOfMemoryError ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Make sure an object parent can be recorded: the parents array, parallel to the slots, is
+     * created with the table's first object parent.
+     *
+     * @return false when the heap refuses the array; the table is then unchanged.
+     */
+    public boolean ensureParents()
+    {
+        if (null != parents)
+        {
+            return true;
+        }
+        final Object[] created = newParents(slots.length);
+        if (null == created)
+        {
+            return false;
+        }
+        PARENTS.setRelease(this, created);
+        return true;
     }
 
     /**
@@ -661,8 +723,10 @@ public final class ShadowTable extends TableWriteFields
      *
      * @param hash   the key's hash.
      * @param header the block.
+     * @param parent the object parent (or its {@link WeakParent}), null for a long parent; for an
+     *               object parent, {@link #ensureParents()} has succeeded.
      */
-    public void insert(final long hash, final long header)
+    public void insert(final long hash, final long header, final Object parent)
     {
         final long[] slots = this.slots;
         final int mask = slots.length - 1;
@@ -673,6 +737,11 @@ public final class ShadowTable extends TableWriteFields
             index = (index + 1) & mask;
         }
         final long slot = withDistance((hash >>> FP_SHIFT) << FP_SHIFT | header >>> 3, (index - home) & mask);
+        if (null != parent)
+        {
+            // Plain: the slot's setRelease below publishes it with the block.
+            parents[index] = parent;
+        }
         // Release: a reader that acquires this slot sees the whole block, constructor writes included.
         SLOT.setRelease(slots, index, slot);
     }
@@ -686,6 +755,7 @@ public final class ShadowTable extends TableWriteFields
     public void removeAt(final int index)
     {
         final long[] slots = this.slots;
+        final Object[] parents = this.parents;
         final int mask = slots.length - 1;
         final long v = version;
         VERSION.setOpaque(this, v + 1);
@@ -708,10 +778,18 @@ public final class ShadowTable extends TableWriteFields
             if (!homeInRange)
             {
                 SLOT.setOpaque(slots, hole, withDistance(slot, (hole - home) & mask));
+                if (null != parents)
+                {
+                    parents[hole] = parents[next];
+                }
                 hole = next;
             }
         }
         SLOT.setOpaque(slots, hole, 0L);
+        if (null != parents)
+        {
+            parents[hole] = null;
+        }
         VERSION.setRelease(this, v + 2);
     }
 
@@ -732,88 +810,6 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * Make room for one more object parent, growing the reference arrays when they are full.
-     *
-     * @return false when the heap refuses the growth; the table is then unchanged.
-     */
-    public boolean ensureRoomForRef()
-    {
-        if (freeRefCount > 0 || refsUsed < refs.length)
-        {
-            return true;
-        }
-        final int length = refs.length << 1;
-        final Object[] grown;
-        final int[] grownFree;
-        try
-        {
-            if (allocator.faultAt(FaultInjector.Site.REFS, length * 12L))
-            {
-                return false;
-            }
-            // Both arrays before either is published: a failure leaves the table as it was.
-            grown = Arrays.copyOf(refs, length);
-            grownFree = Arrays.copyOf(freeRefs, length);
-        }
-        catch (final OutOfMemoryError ex)
-        {
-            return false;
-        }
-        REFS.setRelease(this, grown);
-        freeRefs = grownFree;
-        return true;
-    }
-
-    /**
-     * Store an object parent; its index goes in the header's parent word. The caller has made
-     * room with {@link #ensureRoomForRef()}.
-     *
-     * @param parent the object.
-     * @return its index.
-     */
-    public int addRef(final Object parent)
-    {
-        final int index;
-        if (freeRefCount > 0)
-        {
-            index = freeRefs[--freeRefCount];
-        }
-        else
-        {
-            if (refsUsed == refs.length && !ensureRoomForRef())
-            {
-                throw new OutOfMemoryError("no room for another object parent's reference");
-            }
-            index = refsUsed++;
-        }
-        // Plain: the slot's setRelease that publishes the block publishes this too.
-        refs[index] = parent;
-        return index;
-    }
-
-    /**
-     * The object parent at an index.
-     *
-     * @param index from {@link #addRef(Object)}.
-     * @return the object.
-     */
-    public Object ref(final int index)
-    {
-        return refs[index];
-    }
-
-    /**
-     * Forget an object parent (after its variable was unlinked) and recycle its index.
-     *
-     * @param index from {@link #addRef(Object)}.
-     */
-    public void removeRef(final int index)
-    {
-        refs[index] = null;
-        freeRefs[freeRefCount++] = index;
-    }
-
-    /**
      * Drop the slots and references; every later reader call throws. Gives back its reservation.
      */
     public void close()
@@ -822,7 +818,7 @@ public final class ShadowTable extends TableWriteFields
         {
             allocator.unreserve(slots.length * 8L);
             SLOTS.setRelease(this, (long[])null);
-            Arrays.fill(refs, null);
+            PARENTS.setRelease(this, (Object[])null);
         }
     }
 }

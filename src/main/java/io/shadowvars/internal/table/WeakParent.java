@@ -5,8 +5,8 @@ import java.lang.ref.WeakReference;
 import java.util.Arrays;
 
 /**
- * One weakly held object parent of a weak-parent store: the entry of the segment's reference
- * array that the headers of all of this parent's variables point at (one reference object per
+ * One weakly held object parent of a weak-parent store: the entry beside each of this parent's
+ * variables in the segment's parents array (one reference object per
  * parent, not per variable). It remembers what is needed once the parent is gone: its identity
  * hash (to find its variables' slots), its segment and the headers of its live variables.
  *
@@ -15,12 +15,12 @@ import java.util.Arrays;
  */
 final class WeakParent extends WeakReference<Object>
 {
-    /** The segment whose table and reference array hold this parent. */
+    /** The segment whose table holds this parent's variables. */
     final Segment segment;
     /** {@code System.identityHashCode} of the parent, taken while it was alive. */
     final int identityHash;
-    /** Index in the segment's reference array; -1 once detached (freed or expunged). */
-    int index = -1;
+    /** Whether the segment still holds this parent's variables; false once detached (freed or expunged). */
+    boolean attached;
     private long[] headers = new long[2];
     private int count;
 

@@ -8,24 +8,22 @@ import java.lang.ref.ReferenceQueue;
  * object), creates it on the parent's first variable, and detaches it when its last variable is
  * freed or when it is expunged after collection.
  *
- * <p>The lookup is an open-addressing {@code int[]} keyed by the parent's identity hash, holding
- * reference-array index + 1 (0 is empty), linear probing, backward-shift deletion, at most half
- * full. An entry matches when its {@link WeakParent} still {@linkplain WeakParent#refersTo refers
+ * <p>The lookup is an open-addressing array of {@link WeakParent}s keyed by the parent's identity
+ * hash (null is empty), linear probing, backward-shift deletion, at most half full. An entry matches when its {@link WeakParent} still {@linkplain WeakParent#refersTo refers
  * to} the parent, so a collected, not yet expunged parent never matches a new object that reuses
  * its identity hash. Readers never look here: they find variables through the slots and compare
- * with {@code refersTo} in {@link ShadowTable}.
+ * with {@code refersTo} against the table's parents array, which holds the same
+ * {@link WeakParent} beside each of the parent's slots.
  */
 final class WeakParents
 {
-    private final ShadowTable table;
     private final ReferenceQueue<Object> queue;
     private final Segment segment;
-    private int[] index = new int[16];
+    private WeakParent[] index = new WeakParent[16];
     private int size;
 
-    WeakParents(final ShadowTable table, final ReferenceQueue<Object> queue, final Segment segment)
+    WeakParents(final ReferenceQueue<Object> queue, final Segment segment)
     {
-        this.table = table;
         this.queue = queue;
         this.segment = segment;
     }
@@ -37,14 +35,14 @@ final class WeakParents
     }
 
     /**
-     * The reference index for a new variable of a live parent, creating its weak reference on the
-     * parent's first variable.
+     * The weak reference for a new variable of a live parent, created on the parent's first
+     * variable.
      *
      * @param parent the parent object (alive: the caller holds it).
      * @param header the new variable's block header.
-     * @return the index to store in the header's parent word.
+     * @return the reference to keep beside the variable's slot.
      */
-    int acquire(final Object parent, final long header)
+    WeakParent acquire(final Object parent, final long header)
     {
         // Grow first: an OutOfMemoryError from here on leaves nothing half-recorded (the caller
         // then gives the block back).
@@ -55,35 +53,33 @@ final class WeakParents
         final int identityHash = System.identityHashCode(parent);
         final int mask = index.length - 1;
         int i = spread(identityHash) & mask;
-        int entry;
-        while (0 != (entry = index[i]))
+        WeakParent candidate;
+        while (null != (candidate = index[i]))
         {
-            final WeakParent candidate = (WeakParent)table.ref(entry - 1);
             if (candidate.identityHash == identityHash && candidate.refersTo(parent))
             {
                 candidate.add(header);
-                return candidate.index;
+                return candidate;
             }
             i = (i + 1) & mask;
         }
         final WeakParent created = new WeakParent(parent, queue, segment, identityHash);
         created.add(header);
-        created.index = table.addRef(created);
-        index[i] = created.index + 1;
+        created.attached = true;
+        index[i] = created;
         size++;
-        return created.index;
+        return created;
     }
 
     /**
      * Forget a variable that was unlinked (or never published); detach its parent's reference
      * once it has no variable left, so a later collection of the parent finds nothing to do.
      *
-     * @param ref    the header's reference index.
+     * @param parent the variable's parent reference.
      * @param header the variable's block header.
      */
-    void release(final int ref, final long header)
+    void release(final WeakParent parent, final long header)
     {
-        final WeakParent parent = (WeakParent)table.ref(ref);
         if (0 == parent.remove(header))
         {
             parent.clear();
@@ -100,20 +96,19 @@ final class WeakParents
      */
     boolean attached(final WeakParent parent)
     {
-        return parent.index >= 0 && table.ref(parent.index) == parent;
+        return parent.attached;
     }
 
     /**
-     * Remove a reference from the lookup and the reference array and recycle its index.
+     * Remove a reference from the lookup.
      *
      * @param parent an attached reference.
      */
     void detach(final WeakParent parent)
     {
         final int mask = index.length - 1;
-        final int wanted = parent.index + 1;
         int hole = spread(parent.identityHash) & mask;
-        while (index[hole] != wanted)
+        while (index[hole] != parent)
         {
             hole = (hole + 1) & mask;
         }
@@ -121,12 +116,12 @@ final class WeakParents
         while (true)
         {
             next = (next + 1) & mask;
-            final int entry = index[next];
-            if (0 == entry)
+            final WeakParent entry = index[next];
+            if (null == entry)
             {
                 break;
             }
-            final int home = spread(((WeakParent)table.ref(entry - 1)).identityHash) & mask;
+            final int home = spread(entry.identityHash) & mask;
             final boolean homeInRange = hole <= next ? (hole < home && home <= next) : (hole < home || home <= next);
             if (!homeInRange)
             {
@@ -134,10 +129,9 @@ final class WeakParents
                 hole = next;
             }
         }
-        index[hole] = 0;
+        index[hole] = null;
         size--;
-        table.removeRef(parent.index);
-        parent.index = -1;
+        parent.attached = false;
     }
 
     /**
@@ -145,29 +139,28 @@ final class WeakParents
      */
     void clearAll()
     {
-        for (final int entry : index)
+        for (final WeakParent parent : index)
         {
-            if (0 != entry)
+            if (null != parent)
             {
-                final WeakParent parent = (WeakParent)table.ref(entry - 1);
                 parent.clear();
-                parent.index = -1;
+                parent.attached = false;
             }
         }
-        index = new int[16];
+        index = new WeakParent[16];
         size = 0;
     }
 
     private void grow()
     {
-        final int[] fresh = new int[index.length << 1];
+        final WeakParent[] fresh = new WeakParent[index.length << 1];
         final int mask = fresh.length - 1;
-        for (final int entry : index)
+        for (final WeakParent entry : index)
         {
-            if (0 != entry)
+            if (null != entry)
             {
-                int i = spread(((WeakParent)table.ref(entry - 1)).identityHash) & mask;
-                while (0 != fresh[i])
+                int i = spread(entry.identityHash) & mask;
+                while (null != fresh[i])
                 {
                     i = (i + 1) & mask;
                 }
