@@ -92,7 +92,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         final CollectedParents collected,
         final int dataOffset)
     {
-        super(tablesOf(segments), dataOffset, (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked);
+        super(tablesOf(segments), dataOffset, (int)Math.min(builder.maxSize, builder.maxMemory), builder.checked,
+            builder.regionShift);
         this.reclamation = builder.reclamation;
         this.segments = segments;
         this.arena = arena;
@@ -903,7 +904,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     /**
      * Free all native memory. No destructor runs. Idempotent. Every other store call afterwards
      * throws {@link IllegalStateException}, but for those that describe the store rather than use
-     * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()},
+     * it: {@link #reclamation()}, {@link #maxSize()}, {@link #segments()}, {@link #regionSize()},
      * {@link #weakObjectParents()} and {@link #toString()} keep answering, and
      * {@link #stopExpungeThread()} returns false. On a {@link ShadowReader} of a closed store, {@code enter()} throws and
      * {@code exit()}, {@code quiescent()} and {@code close()} return normally (see there).
@@ -1017,6 +1018,17 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         return segments.length;
     }
 
+    /**
+     * The size of the address regions whose long parents share a segment
+     * ({@link Builder#regionSize(long)}). Answers after {@link #close()} too.
+     *
+     * @return the region size in bytes, a power of two.
+     */
+    public long regionSize()
+    {
+        return 1L << regionShift;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Internals
     // ------------------------------------------------------------------------------------------
@@ -1033,7 +1045,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     private ShadowTable tableOf(final long parent)
     {
-        return tables[ShadowTable.segmentOf(parent, tables.length)];
+        return tables[ShadowTable.segmentOf(parent, regionShift, tables.length)];
     }
 
     private ShadowTable tableOf(final Object parent)
@@ -1043,7 +1055,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     private int segmentIndex(final long parent)
     {
-        return ShadowTable.segmentOf(parent, segments.length);
+        return ShadowTable.segmentOf(parent, regionShift, segments.length);
     }
 
     private int segmentIndex(final Object parent)
@@ -1053,7 +1065,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
     private Segment segmentOf(final long parent)
     {
-        return segments[ShadowTable.segmentOf(parent, segments.length)];
+        return segments[ShadowTable.segmentOf(parent, regionShift, segments.length)];
     }
 
     private Segment segmentOf(final Object parent)
@@ -1164,6 +1176,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         private boolean checked;
         private int maxSize = 1 << 30;
         private int segments = defaultSegments();
+        private int regionShift = ShadowTable.REGION_SHIFT;
         private boolean weakObjectParents;
         private ShadowDtor onParentCollected;
 
@@ -1202,6 +1215,31 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
                 throw new IllegalArgumentException("segments must be a power of two in [1, 1024]: " + segments);
             }
             this.segments = segments;
+            return this;
+        }
+
+        /**
+         * The size of the address regions whose long parents share a segment. Buffers next to one
+         * another (one slab of a pool, one chunk of a per-thread arena) then take one segment's
+         * lock and keep its slots in the cache of the thread that cycles through them, while the
+         * regions of a large pool still spread over every segment (they are hashed). Set it to
+         * the size of the chunks your threads allocate from (Netty's pooled arenas: their chunk
+         * size) so that each thread's buffers fall on segments of their own; keep it well below a
+         * pool that several threads share, or they all meet on a few segments. The slot inside a
+         * segment always comes from the whole key, so neighbouring parents never cluster.
+         * Object parents are unaffected (their segment comes from the identity hash). Default
+         * 64 KiB.
+         *
+         * @param bytes a power of two from 1 to 2^40.
+         * @return this builder.
+         */
+        public Builder regionSize(final long bytes)
+        {
+            if (bytes < 1 || bytes > (1L << 40) || Long.bitCount(bytes) != 1)
+            {
+                throw new IllegalArgumentException("regionSize must be a power of two in [1, 2^40]: " + bytes);
+            }
+            this.regionShift = Long.numberOfTrailingZeros(bytes);
             return this;
         }
 

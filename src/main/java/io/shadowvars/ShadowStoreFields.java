@@ -29,10 +29,14 @@ abstract class ShadowStoreReadFields extends ShadowStorePadLhs
     final int dataOffset;
     final int maxSize;
     final boolean checked;
+    /** Long parents in one aligned 2^regionShift-byte region share a segment. */
+    final int regionShift;
 
-    ShadowStoreReadFields(final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked)
+    ShadowStoreReadFields(
+        final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked, final int regionShift)
     {
         this.tables = tables;
+        this.regionShift = regionShift;
         this.dataOffset = dataOffset;
         this.maxSize = maxSize;
         this.checked = checked;
@@ -59,8 +63,9 @@ abstract class ShadowStorePadRhs extends ShadowStoreReadFields
     byte p160, p161, p162, p163, p164, p165, p166, p167;
     byte p170, p171, p172, p173, p174, p175, p176, p177;
 
-    ShadowStorePadRhs(final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked)
+    ShadowStorePadRhs(
+        final ShadowTable[] tables, final int dataOffset, final int maxSize, final boolean checked, final int regionShift)
     {
-        super(tables, dataOffset, maxSize, checked);
+        super(tables, dataOffset, maxSize, checked, regionShift);
     }
 }

@@ -545,6 +545,7 @@ class BadInputTest extends NativeMemoryBaseline
         assertEquals(Reclamation.QSBR, store.reclamation());
         assertEquals(4096, store.maxSize());
         assertEquals(4, store.segments());
+        assertEquals(1L << 16, store.regionSize(), "the default region size");
         assertEquals(false, store.weakObjectParents());
         assertTrue(store.toString().contains("closed=true"), store.toString());
         assertThrowsExactly(IllegalStateException.class, store::stats, "the others still throw");
@@ -801,6 +802,12 @@ class BadInputTest extends NativeMemoryBaseline
             new Option("maxSize(-1)", iae, b -> b.maxSize(-1), "maxSize", "-1"),
             new Option("maxSize(MIN_VALUE)", iae, b -> b.maxSize(Integer.MIN_VALUE), "maxSize",
                 String.valueOf(Integer.MIN_VALUE)),
+            new Option("regionSize(0)", iae, b -> b.regionSize(0), "regionSize", ": 0"),
+            new Option("regionSize(-64)", iae, b -> b.regionSize(-64), "regionSize", "-64"),
+            new Option("regionSize(3 << 16)", iae, b -> b.regionSize(3 << 16), "regionSize", String.valueOf(3 << 16)),
+            new Option("regionSize(2^41)", iae, b -> b.regionSize(1L << 41), "regionSize", String.valueOf(1L << 41)),
+            new Option("regionSize(MIN_VALUE)", iae, b -> b.regionSize(Long.MIN_VALUE), "regionSize",
+                String.valueOf(Long.MIN_VALUE)),
             new Option("reclamation(null)", iae, b -> b.reclamation(null), "reclamation", ": null"));
     }
 

@@ -40,8 +40,8 @@ public class ChurnThreadsBenchmark extends BenchmarkBase
     /** Parents each thread owns: the live window slides over them. */
     static final int SPACE = 2 * LIVE;
 
-    /** shadowvars (EPOCH), chm or nbhml. */
-    @Param({"shadowvars", "shadowvars-1seg", "chm", "nbhml"})
+    /** shadowvars (EPOCH), with one segment, with 1 MiB regions ({@code regionSize}), chm or nbhml. */
+    @Param({"shadowvars", "shadowvars-1seg", "shadowvars-region1m", "chm", "nbhml"})
     public String impl;
 
     LongSideTable table;

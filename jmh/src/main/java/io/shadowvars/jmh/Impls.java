@@ -56,7 +56,8 @@ public final class Impls
      * A long-parent side table that several threads may write at once, for the concurrent writer
      * benchmarks ({@code ChurnThreadsBenchmark}).
      *
-     * @param impl     shadowvars (EPOCH), chm ({@code ConcurrentHashMap<Long, long[]>}, the same
+     * @param impl     shadowvars (EPOCH), shadowvars-1seg (one segment), shadowvars-region1m (1 MiB
+     *                 regions, {@code regionSize}), chm ({@code ConcurrentHashMap<Long, long[]>}, the same
      *                 peer as chm-long) or nbhml (JCTools' {@code NonBlockingHashMapLong<long[]>}).
      * @param capacity the most records it will hold.
      * @return the table.
@@ -69,6 +70,8 @@ public final class Impls
                 return new ShadowLongTable(Reclamation.EPOCH, capacity);
             case "shadowvars-1seg":
                 return new ShadowLongTable(Reclamation.EPOCH, capacity, 1);
+            case "shadowvars-region1m":
+                return new ShadowLongTable(Reclamation.EPOCH, capacity, 1L << 20);
             case "chm":
                 return new ChmLongTable(capacity, Keys.ID);
             case "nbhml":

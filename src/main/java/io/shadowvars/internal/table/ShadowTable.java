@@ -251,6 +251,20 @@ public final class ShadowTable extends TableWriteFields
         return regionSegment(parent >>> REGION_SHIFT, segments);
     }
 
+    /**
+     * {@link #segmentOf(long, int)} for a store with another region size
+     * ({@code ShadowStore.Builder.regionSize}).
+     *
+     * @param parent      the parent.
+     * @param regionShift log2 of the region size, in [0, 40].
+     * @param segments    the number of segments, a power of two.
+     * @return the segment index, in [0, segments).
+     */
+    public static int segmentOf(final long parent, final int regionShift, final int segments)
+    {
+        return regionSegment(parent >>> regionShift, segments);
+    }
+
     private static int regionSegment(final long key, final int segments)
     {
         return (int)((key * SEGMENT_MULTIPLIER) >>> 40) & (segments - 1);

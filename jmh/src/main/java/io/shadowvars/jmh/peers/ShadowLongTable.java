@@ -30,6 +30,16 @@ public final class ShadowLongTable implements LongSideTable
         store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).segments(segments).build();
     }
 
+    /**
+     * @param reclamation reclamation mode.
+     * @param capacity    expected number of variables.
+     * @param regionSize  bytes of address space whose parents share a segment ({@code regionSize}).
+     */
+    public ShadowLongTable(final Reclamation reclamation, final int capacity, final long regionSize)
+    {
+        store = ShadowStore.builder().reclamation(reclamation).initialCapacity(capacity).regionSize(regionSize).build();
+    }
+
     /** @return the store, for benchmarks that need reader sections or stats. */
     public ShadowStore store()
     {
