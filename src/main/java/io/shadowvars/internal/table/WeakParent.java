@@ -21,7 +21,10 @@ final class WeakParent extends WeakReference<Object>
     final int identityHash;
     /** Whether the segment still holds this parent's variables; false once detached (freed or expunged). */
     boolean attached;
-    private long[] headers = new long[2];
+    // The headers of the live variables: the first one inline (most parents have one variable, and
+    // an array would cost 32 bytes more per parent), the others in 'more', made for the second.
+    private long first;
+    private long[] more;
     private int count;
 
     WeakParent(final Object parent, final ReferenceQueue<Object> queue, final Segment segment, final int identityHash)
@@ -32,17 +35,30 @@ final class WeakParent extends WeakReference<Object>
     }
 
     /**
-     * Record a variable of this parent.
+     * Record a variable of this parent. Throws {@link OutOfMemoryError} with nothing recorded when
+     * the heap refuses room for it.
      *
      * @param header its block header.
      */
     void add(final long header)
     {
-        if (count == headers.length)
+        if (0 == count)
         {
-            headers = Arrays.copyOf(headers, count << 1);
+            first = header;
+            count = 1;
+            return;
         }
-        headers[count++] = header;
+        final int extra = count - 1;
+        if (null == more)
+        {
+            more = new long[2];
+        }
+        else if (extra == more.length)
+        {
+            more = Arrays.copyOf(more, extra << 1);
+        }
+        more[extra] = header;
+        count++;
     }
 
     /**
@@ -53,16 +69,33 @@ final class WeakParent extends WeakReference<Object>
      */
     int remove(final long header)
     {
-        for (int i = count - 1; i >= 0; i--)
+        if (count > 0)
         {
-            if (headers[i] == header)
+            final int last = count - 2;
+            if (first == header)
             {
-                headers[i] = headers[--count];
-                headers[count] = 0;
-                return count;
+                first = last >= 0 ? more[last] : 0;
+                return forgetLast();
+            }
+            for (int i = last; i >= 0; i--)
+            {
+                if (more[i] == header)
+                {
+                    more[i] = more[last];
+                    return forgetLast();
+                }
             }
         }
         throw new IllegalStateException("shadow block 0x" + Long.toHexString(header) + " is not a variable of its parent");
+    }
+
+    private int forgetLast()
+    {
+        if (count > 1)
+        {
+            more[count - 2] = 0;
+        }
+        return --count;
     }
 
     /**
@@ -72,6 +105,15 @@ final class WeakParent extends WeakReference<Object>
      */
     long[] headers()
     {
-        return Arrays.copyOf(headers, count);
+        final long[] headers = new long[count];
+        if (count > 0)
+        {
+            headers[0] = first;
+            if (count > 1)
+            {
+                System.arraycopy(more, 0, headers, 1, count - 1);
+            }
+        }
+        return headers;
     }
 }
