@@ -23,7 +23,7 @@ public interface FaultInjector
         DEDICATED,
         /** A table's larger slot array when it grows (heap, counted against the cap). */
         TABLE,
-        /** A table's larger array of object parents (heap). */
+        /** A table's array of object parents (heap): the first one, and each larger one as the table grows. */
         REFS
     }
 

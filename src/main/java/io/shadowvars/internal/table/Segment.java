@@ -86,7 +86,8 @@ abstract class SegmentPadRhs extends SegmentCounters
  *   block, and publish it with one release store. A constructor that refuses or throws gets its
  *   block back at once (never visible, so no grace period).</li>
  *   <li><b>free</b>: unlink (a seqlock-protected backward shift), run the destructor (it can still
- *   read the data and the parent), mark the block freed, drop the object reference, retire.</li>
+ *   read the data and the parent; the unlink already dropped the parent from the table's parents
+ *   array, the callback gets it from the caller), mark the block freed, retire.</li>
  *   <li><b>freeAll</b> of one id, called by the store under every segment's lock so that the whole
  *   walk is atomic against all other writers.</li>
  *   <li><b>expunge</b> of a collected weak parent (weak object parents only, see
@@ -566,7 +567,18 @@ public final class Segment extends SegmentPadRhs
         if (null != ctor)
         {
             final int result;
-            final Callback var = callbackFor(header, entry);
+            final Callback var;
+            try
+            {
+                // Checked mode makes a new flyweight per call: the heap may refuse it.
+                var = callbackFor(header, entry);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                // A refusal like the cap's (rule 8); the block and the weak parent's record go back.
+                abandon(header, entry);
+                return 0;
+            }
             final CallbackGuard.Writer inside = guard.enter();
             try
             {

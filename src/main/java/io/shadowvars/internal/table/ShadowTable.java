@@ -29,7 +29,8 @@ abstract class TableReadFields extends TablePadLhs
     // Written by the writer with release semantics (resize, close), read by readers with acquire.
     long[] slots;
     // Parallel to slots, moved with them: the object parent of the entry at the same index (a
-    // WeakParent in a weak store), null for a long parent. Null until the first object parent.
+    // WeakParent in a weak store), null for a long parent. Null until the first object parent,
+    // and again after close().
     Object[] parents;
 }
 
@@ -85,7 +86,8 @@ abstract class TableWriteFields extends TablePadMid
  *  reader                                    writer (delete, resize)
  *  v = (long)VERSION.getAcquire(this)                  version.setOpaque(v + 1)      odd: changing
  *  (if v is odd, a writer is inside: retry)  storeStoreFence
- *  probe: slots (getAcquire), headers        move / clear slots (setOpaque)
+ *  probe: slots (getAcquire), parents[i],     move / clear slots (setOpaque) and parents[],
+ *         headers                            or publish new parents, then new slots (release)
  *  loadLoadFence                             version.setRelease(v + 2)     even: stable
  *  accept hit or miss only if version == v
  * </pre>
