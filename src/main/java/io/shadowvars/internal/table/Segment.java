@@ -753,7 +753,8 @@ public final class Segment extends SegmentPadRhs
         try
         {
             // Unlinked, not retired: nobody else can reach or reuse these blocks, and no lock is held.
-            final Callback collectedVar = new Callback(true);
+            // A flyweight of its own: the segment's is for callbacks under the lock, which is not held here.
+            final Callback collectedVar = new Callback();
             final CallbackGuard.Writer inside = guard.enter();
             try
             {
@@ -863,20 +864,10 @@ public final class Segment extends SegmentPadRhs
     private final class Callback implements ShadowVar
     {
         private final UnsafeBuffer buffer = new UnsafeBuffer(0, 0);
-        private final boolean collected;
         private long header;
+        // The parents-array entry of the variable: the object, its WeakParent, or null for a long
+        // parent or a collected one.
         private Object parentEntry;
-
-        Callback()
-        {
-            this(false);
-        }
-
-        /** @param collected true for a variable whose (weak) parent was collected: no parent object. */
-        Callback(final boolean collected)
-        {
-            this.collected = collected;
-        }
 
         Callback of(final long header, final Object parentEntry)
         {
@@ -917,11 +908,7 @@ public final class Segment extends SegmentPadRhs
         @Override
         public Object parentObject()
         {
-            final long header = header();
-            if (collected || (Block.flags(header) & Block.OBJECT) == 0)
-            {
-                return null;
-            }
+            header();
             final Object entry = parentEntry;
             // A weak parent's reference: the object, or null when it is gone (freeAll of a
             // collected parent's variable before it was expunged).

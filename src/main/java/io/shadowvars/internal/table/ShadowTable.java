@@ -250,7 +250,7 @@ public final class ShadowTable extends TableWriteFields
      */
     public static int segmentOf(final long parent, final int segments)
     {
-        return regionSegment(parent >>> REGION_SHIFT, segments);
+        return segmentOf(parent, REGION_SHIFT, segments);
     }
 
     /**
