@@ -1,6 +1,7 @@
 package io.shadowvars;
 
 import io.shadowvars.internal.Block;
+import io.shadowvars.internal.alloc.FaultInjector;
 import io.shadowvars.internal.alloc.NativeArena;
 import io.shadowvars.internal.alloc.SizeClasses;
 import io.shadowvars.internal.reclaim.ReaderHandle;
@@ -363,9 +364,10 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
             // Every segment's lock is held for the whole walk, as the kernel holds its one lock:
             // every <*, id> allocated before this call is freed, none allocated after it.
             guard.reclaimTerminated(segments[0]);
+            final Segment.FreeAllScratch scratch = freeAllScratch();
             for (final Segment segment : segments)
             {
-                freed += segment.freeAllLocked(id, dtor, failure);
+                freed += segment.freeAllLocked(id, dtor, failure, scratch);
             }
         }
         finally
@@ -374,6 +376,32 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
         Segment.rethrow(failure[0]);
         return freed;
+    }
+
+    /**
+     * Scratch for freeAll's one-pass unlink, sized for the fullest segment (under every lock, so
+     * the counts hold); null when the heap refuses it, and freeAll then unlinks one by one.
+     */
+    private Segment.FreeAllScratch freeAllScratch()
+    {
+        long most = 0;
+        for (final Segment segment : segments)
+        {
+            most = Math.max(most, segment.liveVariables());
+        }
+        if (0 == most)
+        {
+            return null;
+        }
+        try
+        {
+            return arena.faultAt(FaultInjector.Site.SCRATCH, most * Segment.FreeAllScratch.BYTES_PER_ENTRY) ? null :
+                new Segment.FreeAllScratch((int)most);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return null;
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -410,7 +410,7 @@ class FaultInjectionTest extends NativeMemoryBaseline
         final Faults faults = new Faults();
         faults.random = new Random(seed + 1);
         faults.probability = 0.25;
-        faults.fail(Failure.REFUSED, Site.SLAB, Site.DEDICATED, Site.TABLE, Site.REFS);
+        faults.fail(Failure.REFUSED, Site.SLAB, Site.DEDICATED, Site.TABLE, Site.REFS, Site.SCRATCH);
         store.arena().faults(faults);
         final ShadowReader reader = store.reader(); // frees wait for it: slabs are asked for often
 
@@ -468,6 +468,13 @@ class FaultInjectionTest extends NativeMemoryBaseline
             {
                 assertEquals(null != known, kind.free(store, parent, id, null), what + ": free");
                 model.remove(key);
+            }
+            else if (op == 6 && random.nextInt(25) == 0)
+            {
+                // freeAll unlinks in one pass, or one by one when its scratch is refused.
+                final long expected = model.keySet().stream().filter(k -> ((List<?>)k).get(2).equals(id)).count();
+                assertEquals(expected, store.freeAll(id), what + ": freeAll");
+                model.keySet().removeIf(k -> ((List<?>)k).get(2).equals(id));
             }
             else
             {

@@ -24,7 +24,9 @@ public interface FaultInjector
         /** A table's larger slot array when it grows (heap, counted against the cap). */
         TABLE,
         /** A table's array of object parents (heap): the first one, and each larger one as the table grows. */
-        REFS
+        REFS,
+        /** {@code freeAll}'s scratch arrays (heap); refused, {@code freeAll} unlinks one variable at a time. */
+        SCRATCH
     }
 
     /**

@@ -328,15 +328,40 @@ public final class Segment extends SegmentPadRhs
 
     /**
      * Free every variable with this id in this segment. The caller holds this segment's lock (the
-     * store holds every segment's lock for the whole {@code freeAll}).
+     * store holds every segment's lock for the whole {@code freeAll}). With scratch arrays the
+     * table unlinks them all in one pass ({@link ShadowTable#removeAllWithId}), then their
+     * destructors run and their blocks are retired; without (the heap refused them), one
+     * {@link ShadowTable#removeAt} per variable, which allocates nothing.
      *
      * @param id      the id.
      * @param dtor    destructor, or null.
      * @param failure one cell: the first destructor exception so far (others are added to it as
      *                suppressed), updated in place.
+     * @param scratch room for at least {@link #liveVariables()} entries, or null.
      * @return how many variables were freed.
      */
-    public int freeAllLocked(final long id, final ShadowDtor dtor, final Throwable[] failure)
+    public int freeAllLocked(final long id, final ShadowDtor dtor, final Throwable[] failure, final FreeAllScratch scratch)
+    {
+        if (0 == liveVariables)
+        {
+            return 0;
+        }
+        if (null == scratch)
+        {
+            return freeAllOneByOne(id, dtor, failure);
+        }
+        final long[] headers = scratch.headers;
+        final Object[] entries = scratch.parents;
+        final int freed = table.removeAllWithId(id, headers, entries, scratch.indexes);
+        for (int k = 0; k < freed; k++)
+        {
+            failure[0] = destroyUnlinked(headers[k], entries[k], dtor, failure[0], null);
+            entries[k] = null;
+        }
+        return freed;
+    }
+
+    private int freeAllOneByOne(final long id, final ShadowDtor dtor, final Throwable[] failure)
     {
         final int capacity = table.capacity();
         final int mask = capacity - 1;
@@ -357,6 +382,33 @@ public final class Segment extends SegmentPadRhs
             visited++;
         }
         return freed;
+    }
+
+    /**
+     * Scratch arrays for {@link #freeAllLocked}, one set per {@code freeAll} call, sized for the
+     * segment with the most variables.
+     */
+    public static final class FreeAllScratch
+    {
+        /** Heap bytes per entry, about: a header, a reference and an index. */
+        public static final long BYTES_PER_ENTRY = 16;
+
+        final long[] headers;
+        final Object[] parents;
+        final int[] indexes;
+
+        /**
+         * Make room for {@code entries} variables.
+         *
+         * @param entries the most variables any segment holds.
+         * @throws OutOfMemoryError when the heap refuses them.
+         */
+        public FreeAllScratch(final int entries)
+        {
+            headers = new long[entries];
+            parents = new Object[entries];
+            indexes = new int[entries];
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -517,7 +569,9 @@ public final class Segment extends SegmentPadRhs
         final T ctorData,
         final BlockCache cache)
     {
-        if (retired.pendingBytes() > 0 && !allocator.hasFreeBlock(size))
+        // The free list first: it is read anyway by the allocation that follows, while the retire
+        // list's count is written by every free, often on another thread's core.
+        if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
         {
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
@@ -669,6 +723,13 @@ public final class Segment extends SegmentPadRhs
         final long header = table.headerAt(index);
         final Object entry = table.parentAt(index);
         table.removeAt(index);
+        return destroyUnlinked(header, entry, dtor, earlier, cache);
+    }
+
+    /** After the unlink: count, run the destructor, mark the block freed and retire it. */
+    private Throwable destroyUnlinked(
+        final long header, final Object entry, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
+    {
         liveVariables--;
         liveBytes -= Block.size(header);
 

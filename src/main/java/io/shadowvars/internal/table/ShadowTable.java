@@ -810,6 +810,93 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
+     * Unlink every entry whose block has this id, in one pass and one odd-version window (what
+     * {@code freeAll} does to a segment), instead of one {@link #removeAt} per entry.
+     *
+     * <p>First, with the version even (nothing moves yet, and the caller's locks keep it so), the
+     * id of every entry's header is read in slot order: the reads are independent of each other,
+     * so their cache misses overlap, and the indexes of the matches are kept. Then, inside one odd
+     * window: the matched slots (and their parents) are cleared, and every remaining entry is
+     * re-placed at the first empty slot from its home, in slot order from a slot that was empty
+     * before anything was removed (so no cluster wraps past the start of the sweep). Each entry
+     * only ever moves back towards its home, as in a backward shift, and the sweep leaves the
+     * table as if the entries had been inserted in their order: every entry is found from its
+     * home without crossing an empty slot. Readers overlapping the window retry, as for
+     * {@link #removeAt}.
+     *
+     * @param id         the id.
+     * @param headers    receives the removed entries' block headers; room for every entry.
+     * @param oldParents receives the removed entries' parents-array entries (null for long
+     *                   parents), at the same positions; room for every entry.
+     * @param indexes    scratch, room for every entry.
+     * @return how many entries were removed.
+     */
+    public int removeAllWithId(final long id, final long[] headers, final Object[] oldParents, final int[] indexes)
+    {
+        final long[] slots = this.slots;
+        final int capacity = slots.length;
+        final int mask = capacity - 1;
+        int removed = 0;
+        for (int index = 0; index < capacity; index++)
+        {
+            final long slot = slots[index];
+            if (0 != slot && Block.id(header(slot)) == id)
+            {
+                indexes[removed++] = index;
+            }
+        }
+        if (0 == removed)
+        {
+            return 0;
+        }
+
+        final Object[] parents = this.parents;
+        final int start = emptyIndex();
+        final long v = version;
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence();
+
+        for (int k = 0; k < removed; k++)
+        {
+            final int index = indexes[k];
+            headers[k] = header(slots[index]);
+            SLOT.setOpaque(slots, index, 0L);
+            if (null != parents)
+            {
+                oldParents[k] = parents[index];
+                parents[index] = null;
+            }
+        }
+        for (int step = 1; step < capacity; step++)
+        {
+            final int index = (start + step) & mask;
+            final long slot = slots[index];
+            if (0 == slot)
+            {
+                continue;
+            }
+            final int home = home(slot, index, mask);
+            int to = home;
+            while (to != index && 0 != slots[to])
+            {
+                to = (to + 1) & mask;
+            }
+            if (to != index)
+            {
+                SLOT.setOpaque(slots, to, withDistance(slot, (to - home) & mask));
+                SLOT.setOpaque(slots, index, 0L);
+                if (null != parents)
+                {
+                    parents[to] = parents[index];
+                    parents[index] = null;
+                }
+            }
+        }
+        VERSION.setRelease(this, v + 2);
+        return removed;
+    }
+
+    /**
      * An empty slot index, where a full scan that deletes as it goes can start and end.
      *
      * @return the index of an empty slot.
