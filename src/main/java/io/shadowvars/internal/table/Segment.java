@@ -352,7 +352,7 @@ public final class Segment extends SegmentPadRhs
         }
         final long[] headers = scratch.headers;
         final Object[] entries = scratch.parents;
-        final int freed = table.removeAllWithId(id, headers, entries, scratch.indexes);
+        final int freed = table.removeAllWithId(id, headers, entries);
         for (int k = 0; k < freed; k++)
         {
             failure[0] = destroyUnlinked(headers[k], entries[k], dtor, failure[0], null);
@@ -390,12 +390,11 @@ public final class Segment extends SegmentPadRhs
      */
     public static final class FreeAllScratch
     {
-        /** Heap bytes per entry, about: a header, a reference and an index. */
+        /** Heap bytes per entry, at most: a header and a reference. */
         public static final long BYTES_PER_ENTRY = 16;
 
         final long[] headers;
         final Object[] parents;
-        final int[] indexes;
 
         /**
          * Make room for {@code entries} variables.
@@ -407,7 +406,6 @@ public final class Segment extends SegmentPadRhs
         {
             headers = new long[entries];
             parents = new Object[entries];
-            indexes = new int[entries];
         }
     }
 

@@ -815,7 +815,8 @@ public final class ShadowTable extends TableWriteFields
      *
      * <p>First, with the version even (nothing moves yet, and the caller's locks keep it so), the
      * id of every entry's header is read in slot order: the reads are independent of each other,
-     * so their cache misses overlap, and the indexes of the matches are kept. Then, inside one odd
+     * so their cache misses overlap, and the indexes of the matches are kept (in {@code headers},
+     * which the window overwrites with the headers). Then, inside one odd
      * window: the matched slots (and their parents) are cleared, and every remaining entry is
      * re-placed at the first empty slot from its home, in slot order from a slot that was empty
      * before anything was removed (so no cluster wraps past the start of the sweep). Each entry
@@ -828,10 +829,9 @@ public final class ShadowTable extends TableWriteFields
      * @param headers    receives the removed entries' block headers; room for every entry.
      * @param oldParents receives the removed entries' parents-array entries (null for long
      *                   parents), at the same positions; room for every entry.
-     * @param indexes    scratch, room for every entry.
      * @return how many entries were removed.
      */
-    public int removeAllWithId(final long id, final long[] headers, final Object[] oldParents, final int[] indexes)
+    public int removeAllWithId(final long id, final long[] headers, final Object[] oldParents)
     {
         final long[] slots = this.slots;
         final int capacity = slots.length;
@@ -842,7 +842,7 @@ public final class ShadowTable extends TableWriteFields
             final long slot = slots[index];
             if (0 != slot && Block.id(header(slot)) == id)
             {
-                indexes[removed++] = index;
+                headers[removed++] = index;
             }
         }
         if (0 == removed)
@@ -858,7 +858,7 @@ public final class ShadowTable extends TableWriteFields
 
         for (int k = 0; k < removed; k++)
         {
-            final int index = indexes[k];
+            final int index = (int)headers[k];
             headers[k] = header(slots[index]);
             SLOT.setOpaque(slots, index, 0L);
             if (null != parents)
