@@ -40,7 +40,7 @@ import java.util.Objects;
  * <h2>Thread safety</h2>
  * All methods may be called from any thread. {@code get} never locks: it is lock-free against
  * writers and allocates nothing. The store is split into segments by parent (a long parent's
- * 64 KiB region of addresses, an object parent's identity hash; all ids of one parent share a
+ * 16 KiB region of addresses, an object parent's identity hash; all ids of one parent share a
  * segment); {@code alloc}, {@code getOrAlloc} (when the variable is
  * absent) and {@code free} take the write lock of their key's segment only, under which
  * constructors and destructors run, so writers on parents of different segments never wait for
@@ -1214,7 +1214,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
 
         /**
          * The default segment count: 64 per available processor, as a power of two in [16, 256]
-         * (128 on two processors). Nearby long parents share a segment (one per 64 KiB region of
+         * (128 on two processors). Nearby long parents share a segment (one per 16 KiB region of
          * addresses), so there must be many more segments than writers for the regions that
          * different threads work on to fall on different segments. A segment costs about 1.4 KiB
          * of heap while unused.
@@ -1256,7 +1256,8 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
          * pool that several threads share, or they all meet on a few segments. The slot inside a
          * segment always comes from the whole key, so neighbouring parents never cluster.
          * Object parents are unaffected (their segment comes from the identity hash). Default
-         * 64 KiB.
+         * 16 KiB: a pool shared by a producer and its consumers (a 256 KiB pool is 16 regions)
+         * spreads over enough segments that its threads rarely meet on one lock.
          *
          * @param bytes a power of two from 1 to 2^40.
          * @return this builder.

@@ -545,7 +545,7 @@ class BadInputTest extends NativeMemoryBaseline
         assertEquals(Reclamation.QSBR, store.reclamation());
         assertEquals(4096, store.maxSize());
         assertEquals(4, store.segments());
-        assertEquals(1L << 16, store.regionSize(), "the default region size");
+        assertEquals(1L << 14, store.regionSize(), "the default region size");
         assertEquals(false, store.weakObjectParents());
         assertTrue(store.toString().contains("closed=true"), store.toString());
         assertThrowsExactly(IllegalStateException.class, store::stats, "the others still throw");

@@ -34,7 +34,7 @@ class ReclamationTest extends NativeMemoryBaseline
 {
     private static final long PARENT = 0x10_0000L;
 
-    /** The i-th of a run of parents that are each in a 64 KiB address region of their own. */
+    /** The i-th of a run of parents that are each in an address region of their own (the default size). */
     private static long spread(final int i)
     {
         return PARENT + ((long)i << ShadowTable.REGION_SHIFT);
@@ -327,7 +327,7 @@ class ReclamationTest extends NativeMemoryBaseline
                 Thread.yield();
             }
         }
-        // The held memory is reusable: hundreds of variables fit at once, on parents one 64 KiB
+        // The held memory is reusable: hundreds of variables fit at once, on parents one
         // region apart so that they spread over the segments (a segment's table that had to grow
         // would be refused at the cap, whatever is free).
         for (int i = 0; i < 200; i++)

@@ -145,8 +145,8 @@ public final class ShadowTable extends TableWriteFields
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
     private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
-    /** Long parents within one aligned 2^16-byte region share a segment ({@link #segmentOf(long, int)}). */
-    public static final int REGION_SHIFT = 16;
+    /** Long parents within one aligned 2^14-byte (16 KiB) region share a segment ({@link #segmentOf(long, int)}). */
+    public static final int REGION_SHIFT = 14;
 
     private final NativeArena allocator;
 
@@ -235,7 +235,7 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * The segment of a long parent: the parent's 64 KiB region of the address space
+     * The segment of a long parent: the parent's 16 KiB region of the address space
      * ({@code parent >>> }{@value #REGION_SHIFT}), Fibonacci-hashed, bits 40 and up. Every id of one
      * parent lands in one segment, and so do the parents next to it in memory: buffers that one
      * thread allocates and cycles through (a pool's slab, a per-thread arena's chunk) keep that
