@@ -28,23 +28,32 @@ source jmh/flags.sh
 # of each heap page can cost microseconds (seen here: ConcurrentHashMap churn at 1.7 ops/us until
 # the heap had been touched once, 16-18 after), so their forks pre-touch the heap (10-20 s each).
 writers='ChurnThreadsBenchmark|PipeBenchmark'
-pretouch=(-jvmArgsPrepend -XX:+AlwaysPreTouch)
+writer_flags=(-jvmArgsPrepend -XX:+AlwaysPreTouch)
+# Their iterations are also labelled with the machine's cross-core round trip, which on a VM can
+# flip between two states that halve every cross-thread figure (docs/PERFORMANCE.md, "Measuring in
+# the machine's two states"): python3 scripts/modes.py jmh/target/results/writers.json compares
+# the implementations inside each state.
+writer_flags+=(-prof io.shadowvars.jmh.CrossCoreProbe)
 
 start=$(date +%s)
 if [ "$quick" = "1" ]; then
   iters=(-wi 1 -w 500ms -i 3 -r 500ms)
   run() { local name=$1; shift; java -jar "$jar" -foe true -prof gc "${iters[@]}" -rf json -rff "$out/$name.json" "$@"; }
+  # The writers warm up longer: the pipe's first seconds can run JMH's loop as profiled C1 code
+  # (see PipeBenchmark), which one 0.5 s warm-up would measure instead of the store.
+  writer_iters=(-wi 5 -w 500ms -i 3 -r 500ms)
   run get-long   'GetHitLongBenchmark'   -p impl=shadowvars,agrona,floor
   run get-object 'GetHitObjectBenchmark' -p impl=shadowvars,weak,field
   run churn      '\.ChurnBenchmark\.'  -p impl=shadowvars,agrona
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
-  run writers    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml "${pretouch[@]}"
+  java -jar "$jar" -foe true -prof gc "${writer_iters[@]}" -rf json -rff "$out/writers.json" \
+    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml "${writer_flags[@]}"
   run weak       'WeakParentsBenchmark' -p impl=shadowvars,shadowvars-strong,weak -p size=1000000
-  mode="quick (1 x 0.5 s warm-up, 3 x 0.5 s measurement, the targets' peers and the weak-parent rows at 1M)"
+  mode="quick (1 x 0.5 s warm-up, 5 for the writers, 3 x 0.5 s measurement, the targets' peers and the weak-parent rows at 1M)"
 else
   java -jar "$jar" -foe true -prof gc -rf json -rff "$out/all.json" -e "$writers" "$@"
-  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/writers.json" "${pretouch[@]}" "$writers" "$@"
+  java -jar "$jar" -foe true -prof gc -rf json -rff "$out/writers.json" "${writer_flags[@]}" "$writers" "$@"
   mode="full (3 x 1 s warm-up, 5 x 1 s measurement; freeAll: 4 + 8 single shots)"
 fi
 # Footprint: its own JVM, 1M variables per implementation.

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.UnsafeApi;
+import org.openjdk.jmh.annotations.Warmup;
 import org.jctools.maps.NonBlockingHashMapLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,6 +53,10 @@ import org.openjdk.jmh.infra.ThreadParams;
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+// Five warm-up iterations, not three: in the first seconds JMH's loop for this group (one method
+// that both threads run) sometimes runs as C1 code with profiling, whose counters the two threads
+// share, and such iterations are slow for every implementation (seen with -XX:+PrintCompilation).
+@Warmup(iterations = 5, time = 1)
 public class PipeBenchmark extends BenchmarkBase
 {
     /** Buffers in the pool. */
