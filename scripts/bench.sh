@@ -6,7 +6,7 @@
 #   bash scripts/bench.sh            # the whole comparison (every benchmark, WeakParentsBenchmark
 #                                    # included), about 12.5 minutes on 2 cores before it was added
 #   bash scripts/bench.sh --quick    # the targets' rows and the weak-parent rows at 1M, shorter
-#                                    # iterations; about 100 s before the six weak rows were added
+#                                    # iterations; about 150 s with builds and the footprint (2026-12-03)
 # Both measure the footprint, object parents (strong and weak stores) included.
 # JSON results stay in jmh/target/results/. Run nothing else meanwhile: this machine has 2 cores,
 # and two JMH runs at once clash on JMH's lock file.
@@ -38,7 +38,8 @@ writer_flags+=(-prof io.shadowvars.jmh.CrossCoreProbe)
 start=$(date +%s)
 if [ "$quick" = "1" ]; then
   iters=(-wi 1 -w 500ms -i 3 -r 500ms)
-  run() { local name=$1; shift; java -jar "$jar" -foe true -prof gc "${iters[@]}" -rf json -rff "$out/$name.json" "$@"; }
+  run_with() { local name=$1; shift; java -jar "$jar" -foe true -prof gc -rf json -rff "$out/$name.json" "$@"; }
+  run() { local name=$1; shift; run_with "$name" "${iters[@]}" "$@"; }
   # The writers warm up longer: the pipe's first seconds can run JMH's loop as profiled C1 code
   # (see PipeBenchmark), which one 0.5 s warm-up would measure instead of the store.
   writer_iters=(-wi 5 -w 500ms -i 3 -r 500ms)
@@ -47,8 +48,7 @@ if [ "$quick" = "1" ]; then
   run churn      '\.ChurnBenchmark\.'  -p impl=shadowvars,agrona
   run lookups    'GetMissBenchmark|GetOrAllocHitBenchmark' -p impl=shadowvars,agrona
   run readers    'ReadersUnderChurnBenchmark' -p impl=shadowvars
-  java -jar "$jar" -foe true -prof gc "${writer_iters[@]}" -rf json -rff "$out/writers.json" \
-    'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml "${writer_flags[@]}"
+  run_with writers "${writer_iters[@]}" 'ChurnThreadsBenchmark|PipeBenchmark' -p impl=shadowvars,chm,nbhml "${writer_flags[@]}"
   run weak       'WeakParentsBenchmark' -p impl=shadowvars,shadowvars-strong,weak -p size=1000000
   mode="quick (1 x 0.5 s warm-up, 5 for the writers, 3 x 0.5 s measurement, the targets' peers and the weak-parent rows at 1M)"
 else
