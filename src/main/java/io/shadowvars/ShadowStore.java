@@ -1215,9 +1215,9 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         /**
          * The default segment count: 64 per available processor, as a power of two in [16, 256]
          * (128 on two processors). Nearby long parents share a segment (one per 16 KiB region of
-         * addresses), so there must be many more segments than writers for the regions that
-         * different threads work on to fall on different segments. A segment costs about 1.4 KiB
-         * of heap while unused.
+         * addresses) and the regions of one 4 MiB chunk share a group of 16 segments, so there
+         * must be many more segments than writers for the chunks that different threads work on
+         * to fall on different groups. A segment costs about 1.4 KiB of heap while unused.
          *
          * @return the count a builder starts with.
          */
@@ -1247,17 +1247,15 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
 
         /**
-         * The size of the address regions whose long parents share a segment. Buffers next to one
-         * another (one slab of a pool, one chunk of a per-thread arena) then take one segment's
-         * lock and keep its slots in the cache of the thread that cycles through them, while the
-         * regions of a large pool still spread over every segment (they are hashed). Set it to
-         * the size of the chunks your threads allocate from (Netty's pooled arenas: their chunk
-         * size) so that each thread's buffers fall on segments of their own; keep it well below a
-         * pool that several threads share, or they all meet on a few segments. The slot inside a
-         * segment always comes from the whole key, so neighbouring parents never cluster.
-         * Object parents are unaffected (their segment comes from the identity hash). Default
-         * 16 KiB: a pool shared by a producer and its consumers (a 256 KiB pool is 16 regions)
-         * spreads over enough segments that its threads rarely meet on one lock.
+         * The size of the address regions whose long parents share a segment. Regions are placed
+         * in two levels: the 256 regions of a chunk (4 MiB with the default) share a group of 16
+         * segments, chosen by hashing the chunk, and a chunk's consecutive regions go to
+         * different members of the group. Threads that allocate from chunks of their own (a
+         * per-thread arena) therefore write to groups of their own, while a small pool that
+         * several threads share still spreads over a group's 16 locks. The slot inside a segment
+         * always comes from the whole key, so neighbouring parents never cluster. Object parents
+         * are unaffected (their segment comes from the identity hash). Default 16 KiB, which
+         * suits both cases; a larger region makes a chunk larger too.
          *
          * @param bytes a power of two from 1 to 2^40.
          * @return this builder.

@@ -34,10 +34,13 @@ class ReclamationTest extends NativeMemoryBaseline
 {
     private static final long PARENT = 0x10_0000L;
 
-    /** The i-th of a run of parents that are each in an address region of their own (the default size). */
+    /**
+     * The i-th of a run of parents that are each in an address region and a chunk of their own
+     * (the default sizes), so that they spread over every group of segments and over each group.
+     */
     private static long spread(final int i)
     {
-        return PARENT + ((long)i << ShadowTable.REGION_SHIFT);
+        return PARENT + ((long)i << ShadowTable.REGION_SHIFT) + ((long)i * ShadowTable.CHUNK_REGIONS << ShadowTable.REGION_SHIFT);
     }
     private static final int SIZE = 48;
 

@@ -47,6 +47,57 @@ class RegionSizeTest extends NativeMemoryBaseline
         }
     }
 
+    @ParameterizedTest(name = "{0} segments")
+    @ValueSource(ints = {1, 2, 8, 16, 32, 128, 1024})
+    void shouldKeepEachChunkOnOneGroupAndSpreadItsRegionsOverTheGroup(final int segments)
+    {
+        final int shift = ShadowTable.REGION_SHIFT;
+        final long chunkBytes = (long)ShadowTable.CHUNK_REGIONS << shift;
+        final int groupSize = Math.min(ShadowTable.GROUP_SIZE, segments);
+        final Set<Integer> everywhere = new HashSet<>();
+        for (long chunk = 0; chunk < 256; chunk++)
+        {
+            final long base = 0x7f3a_0000_0000L + chunk * chunkBytes;
+            final Set<Integer> group = new HashSet<>();
+            for (int region = 0; region < ShadowTable.CHUNK_REGIONS; region++)
+            {
+                final int segment = ShadowTable.segmentOf(base + ((long)region << shift), segments);
+                assertTrue(segment >= 0 && segment < segments, "segment " + segment + " of " + segments);
+                group.add(segment);
+            }
+            assertEquals(groupSize, group.size(), "chunk " + chunk + " covers its whole group and nothing more");
+            for (final int stride : new int[] {1, 2, 4, 8, 16})
+            {
+                // A run of regions at a power-of-two stride (a pool of 16 KiB .. 256 KiB buffers)
+                // falls on as many different segments as the group has, never on a few.
+                final Set<Integer> run = new HashSet<>();
+                for (int k = 0; k < groupSize; k++)
+                {
+                    run.add(ShadowTable.segmentOf(base + ((long)k * stride << shift), segments));
+                }
+                assertEquals(groupSize, run.size(), "chunk " + chunk + ", stride " + stride + " regions");
+            }
+            for (final long earlier : new long[] {chunk - 1, chunk - 2})
+            {
+                if (earlier < 0)
+                {
+                    continue;
+                }
+                final int here = ShadowTable.segmentOf(base, segments);
+                final int there = ShadowTable.segmentOf(base - (chunk - earlier) * chunkBytes, segments);
+                final boolean sameGroup = here % (segments / groupSize) == there % (segments / groupSize);
+                for (int region = 0; region < ShadowTable.CHUNK_REGIONS; region += 7)
+                {
+                    final int segment = ShadowTable.segmentOf(base - (chunk - earlier) * chunkBytes + ((long)region << shift), segments);
+                    assertEquals(sameGroup, group.contains(segment),
+                        "chunks " + earlier + " and " + chunk + " share segments only when they share a group");
+                }
+            }
+            everywhere.addAll(group);
+        }
+        assertEquals(segments, everywhere.size(), "256 chunks use every segment");
+    }
+
     @ParameterizedTest(name = "region {0} bytes")
     @ValueSource(longs = {64, 1 << 20, 1L << 30})
     void shouldFindAllocateAndFreeEveryVariableWithARegionSizeOfItsOwn(final long regionSize)

@@ -147,6 +147,14 @@ public final class ShadowTable extends TableWriteFields
     private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
     /** Long parents within one aligned 2^14-byte (16 KiB) region share a segment ({@link #segmentOf(long, int)}). */
     public static final int REGION_SHIFT = 14;
+    /** log2 of {@link #GROUP_SIZE}. */
+    private static final int GROUP_SHIFT = 4;
+    /** The most segments the regions of one chunk spread over ({@link #segmentOf(long, int)}). */
+    public static final int GROUP_SIZE = 1 << GROUP_SHIFT;
+    /** log2 of {@link #CHUNK_REGIONS}. */
+    private static final int CHUNK_SHIFT = 2 * GROUP_SHIFT;
+    /** Regions per chunk: a chunk's regions share one group of segments ({@link #segmentOf(long, int)}). */
+    public static final int CHUNK_REGIONS = 1 << CHUNK_SHIFT;
 
     private final NativeArena allocator;
 
@@ -235,14 +243,24 @@ public final class ShadowTable extends TableWriteFields
     }
 
     /**
-     * The segment of a long parent: the parent's 16 KiB region of the address space
-     * ({@code parent >>> }{@value #REGION_SHIFT}), Fibonacci-hashed, bits 40 and up. Every id of one
-     * parent lands in one segment, and so do the parents next to it in memory: buffers that one
-     * thread allocates and cycles through (a pool's slab, a per-thread arena's chunk) keep that
-     * thread's writes on a few segments whose locks and slots stay in its own cache, while a pool
-     * of more than a few regions still spreads over all of them. Consecutive regions hash to
-     * segments far apart. Inside a segment the slot comes from the fully mixed {@link #hashLong},
-     * so parents close together never cluster in the slots.
+     * The segment of a long parent, from its 16 KiB region of the address space
+     * ({@code parent >>> }{@value #REGION_SHIFT}) in two levels. Every id of one parent lands in
+     * one segment, and so do the parents next to it in memory.
+     * <ul>
+     *   <li>The region's <em>chunk</em> ({@value #CHUNK_REGIONS} regions, 4 MiB) picks a group of
+     *   up to {@value #GROUP_SIZE} segments, Fibonacci-hashed. Threads that allocate from chunks
+     *   of their own (a per-thread arena, a thread's part of a pool) therefore write to groups of
+     *   their own, whose locks, counters and slots stay in their own caches.</li>
+     *   <li>The region's place in its chunk picks the member of the group: its low four bits
+     *   xor its high four, so the 16 regions of any aligned 256 KiB run fall on 16 different
+     *   members (a small pool that producer and consumer share spreads over a whole group), and
+     *   so do regions at a power-of-two stride (large buffers).</li>
+     * </ul>
+     * Hashing each region to any segment instead put the regions of every thread's chunk on all
+     * segments, so two threads on disjoint buffers kept pulling the same segments' lines from each
+     * other's cores (PERFORMANCE.md, "Segments in groups by chunk"). A group's members are
+     * {@code segments / GROUP_SIZE} apart in the segment array. Inside a segment the slot comes from
+     * the fully mixed {@link #hashLong}, so parents close together never cluster in the slots.
      *
      * @param parent   the parent.
      * @param segments the number of segments, a power of two.
@@ -255,7 +273,8 @@ public final class ShadowTable extends TableWriteFields
 
     /**
      * {@link #segmentOf(long, int)} for a store with another region size
-     * ({@code ShadowStore.Builder.regionSize}).
+     * ({@code ShadowStore.Builder.regionSize}); a chunk is then {@value #CHUNK_REGIONS} of those
+     * regions.
      *
      * @param parent      the parent.
      * @param regionShift log2 of the region size, in [0, 40].
@@ -264,7 +283,31 @@ public final class ShadowTable extends TableWriteFields
      */
     public static int segmentOf(final long parent, final int regionShift, final int segments)
     {
-        return regionSegment(parent >>> regionShift, segments);
+        final long region = parent >>> regionShift;
+        final int place = (int)region & (CHUNK_REGIONS - 1);
+        if (segments >= GROUP_SIZE)
+        {
+            final int groups = segments >>> GROUP_SHIFT;
+            final int member = (place ^ (place >>> GROUP_SHIFT)) & (GROUP_SIZE - 1);
+            return member * groups + regionSegment(region >>> CHUNK_SHIFT, groups);
+        }
+        return foldedPlace(place, segments);
+    }
+
+    /** Fewer segments than a group: one group, the place folded into log2(segments) bits. */
+    private static int foldedPlace(final int place, final int segments)
+    {
+        final int bits = Integer.numberOfTrailingZeros(segments);
+        if (0 == bits)
+        {
+            return 0;
+        }
+        int member = 0;
+        for (int shift = 0; shift < CHUNK_SHIFT; shift += bits)
+        {
+            member ^= place >>> shift;
+        }
+        return member & (segments - 1);
     }
 
     private static int regionSegment(final long key, final int segments)
