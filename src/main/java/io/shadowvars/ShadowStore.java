@@ -363,7 +363,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         {
             // Every segment's lock is held for the whole walk, as the kernel holds its one lock:
             // every <*, id> allocated before this call is freed, none allocated after it.
-            guard.reclaimTerminated(segments[0]);
+            reclaimTerminatedWriters();
             final Segment.FreeAllScratch scratch = freeAllScratch();
             for (final Segment segment : segments)
             {
@@ -586,7 +586,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         lockAllForWrite();
         try
         {
-            guard.reclaimTerminated(segments[0]);
+            reclaimTerminatedWriters();
             return reclaimer.register();
         }
         finally
@@ -613,7 +613,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         try
         {
             reclaimer.pruneTerminated();
-            guard.reclaimTerminated(segments[0]);
+            reclaimTerminatedWriters();
             // Two advances release everything retired so far, unless a reader still holds it.
             for (final Segment segment : segments)
             {
@@ -1102,6 +1102,19 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
     }
 
     /** Every segment's lock, in index order (the one order, so all-segment callers never deadlock). */
+    /**
+     * Hand the block caches of terminated threads back and let the segments forget those threads.
+     * The caller holds every segment lock.
+     */
+    private void reclaimTerminatedWriters()
+    {
+        guard.reclaimTerminated(segments[0]);
+        for (final Segment segment : segments)
+        {
+            segment.forgetTerminatedWriter();
+        }
+    }
+
     private void lockAll()
     {
         for (final Segment segment : segments)

@@ -115,6 +115,16 @@ public class WriteLock extends WriteLockPadLhs
         return owner == Thread.currentThread();
     }
 
+    /**
+     * Called once by a thread that found the lock held, before it waits. A subclass throws here
+     * when the calling thread must never wait for this lock (a thread inside a store callback
+     * holds another segment's lock, and waiting could deadlock against a {@code freeAll} that
+     * holds this one and wants that one). Does nothing by default.
+     */
+    protected void beforeWaiting()
+    {
+    }
+
     private void lockSlow()
     {
         if (owner == Thread.currentThread())
@@ -122,6 +132,7 @@ public class WriteLock extends WriteLockPadLhs
             throw new IllegalStateException(
                 "ShadowStore called from inside a ctor or dtor: only get() is allowed there");
         }
+        beforeWaiting();
         int attempts = 0;
         while (true)
         {

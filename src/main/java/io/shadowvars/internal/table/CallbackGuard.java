@@ -37,6 +37,16 @@ public final class CallbackGuard
         }
 
         /**
+         * Whether the thread is inside a callback of the store. Only its own thread may ask.
+         *
+         * @return true inside a constructor or destructor.
+         */
+        public boolean inside()
+        {
+            return 0 != depth;
+        }
+
+        /**
          * The thread's cache of freed blocks.
          *
          * @return the cache, or null when the store uses none.
@@ -74,6 +84,26 @@ public final class CallbackGuard
     }
 
     /**
+     * The calling thread's state, without the check of {@link #check()}.
+     *
+     * @return the calling thread's state.
+     */
+    public Writer writer()
+    {
+        return writer.get();
+    }
+
+    /**
+     * The exception for a mutating call from inside a callback.
+     *
+     * @return a new exception.
+     */
+    public static IllegalStateException insideCallback()
+    {
+        return new IllegalStateException(MESSAGE);
+    }
+
+    /**
      * Throw when the calling thread is inside a callback of this store.
      *
      * @return the calling thread's state.
@@ -84,7 +114,7 @@ public final class CallbackGuard
         final Writer self = writer.get();
         if (0 != self.depth)
         {
-            throw new IllegalStateException(MESSAGE);
+            throw insideCallback();
         }
         return self;
     }
@@ -106,7 +136,17 @@ public final class CallbackGuard
      */
     public Writer enter()
     {
-        final Writer self = writer.get();
+        return enter(writer.get());
+    }
+
+    /**
+     * {@link #enter()} with the calling thread's state already in hand.
+     *
+     * @param self the calling thread's state.
+     * @return {@code self}, to hand to {@link #leave(Writer)}.
+     */
+    public static Writer enter(final Writer self)
+    {
         self.depth++;
         return self;
     }
@@ -116,7 +156,7 @@ public final class CallbackGuard
      *
      * @param self from {@link #enter()}.
      */
-    public void leave(final Writer self)
+    public static void leave(final Writer self)
     {
         self.depth--;
     }

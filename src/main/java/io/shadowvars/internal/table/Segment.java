@@ -50,6 +50,10 @@ abstract class SegmentCounters extends WriteLock
     // Written under the segment's lock (plain: the lock orders them for its holders); read with
     // opaque semantics by readCounters() without the lock, which sees each as some value it had.
     boolean closed;
+    /** The last thread that took the lock for a write, and its state (see Segment.lockForWrite). */
+    Thread lastThread;
+    /** {@link #lastThread}'s state. */
+    CallbackGuard.Writer lastWriter;
     long liveVariables;
     long liveBytes;
     long duplicateAllocs;
@@ -228,22 +232,65 @@ public final class Segment extends SegmentPadRhs
     // ------------------------------------------------------------------------------------------
 
     /**
-     * Take this segment's lock for a writer, after checking that the caller is not inside a
-     * callback of the store (which would deadlock) and, once held, that the store is open.
+     * Take this segment's lock for a writer, then check that the caller is not inside a callback
+     * of the store and that the store is open. The calling thread's state comes from the
+     * segment's remembered last writer when that is the caller (one field on the lock's line,
+     * which the lock's compare-and-set has just brought in), else from the store's thread-local:
+     * a thread cycling through its own segments skips the thread-local lookup. A caller inside a
+     * callback that finds the lock held fails before it waits ({@link #beforeWaiting()}), so
+     * checking after the lock is taken cannot deadlock.
      *
      * @return the calling thread's writer state (its block cache).
      * @throws IllegalStateException from inside a constructor or destructor, or after close.
      */
     public CallbackGuard.Writer lockForWrite()
     {
-        final CallbackGuard.Writer self = guard.check();
         lock();
+        // The thread is compared on this line: another thread's state is not read, only used by it.
+        final Thread me = Thread.currentThread();
+        CallbackGuard.Writer self = lastWriter;
+        if (lastThread != me)
+        {
+            self = guard.writer();
+            lastWriter = self;
+            lastThread = me;
+        }
+        if (self.inside())
+        {
+            unlock();
+            throw CallbackGuard.insideCallback();
+        }
         if (closed)
         {
             unlock();
             throw new IllegalStateException("ShadowStore is closed");
         }
         return self;
+    }
+
+    /**
+     * A thread inside a callback of the store never waits for a segment lock: it holds another
+     * one, and a {@code freeAll} holding this one could be waiting for that one. It fails here
+     * instead; when the lock is free it takes it, and {@link #lockForWrite()} then fails.
+     */
+    @Override
+    protected void beforeWaiting()
+    {
+        guard.check();
+    }
+
+    /**
+     * Forget the remembered writer when its thread has terminated (the caller holds every
+     * segment lock), so that the segment does not keep a dead thread's state reachable.
+     */
+    public void forgetTerminatedWriter()
+    {
+        final Thread last = lastThread;
+        if (null != last && !last.isAlive())
+        {
+            lastThread = null;
+            lastWriter = null;
+        }
     }
 
 
@@ -276,7 +323,7 @@ public final class Segment extends SegmentPadRhs
         final T ctorData,
         final boolean existing)
     {
-        final BlockCache cache = lockForWrite().cache();
+        final CallbackGuard.Writer self = lockForWrite();
         try
         {
             final int index = null == parentObject ?
@@ -285,7 +332,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return existing ? dataAddress(table.headerAt(index)) : duplicate(parent, parentObject, id);
             }
-            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData, cache);
+            return allocLocked(parent, parentObject, id, hash, size, ctor, ctorData, self);
         }
         finally
         {
@@ -306,7 +353,7 @@ public final class Segment extends SegmentPadRhs
     public boolean free(
         final long parent, final Object parentObject, final long id, final long hash, final ShadowDtor dtor)
     {
-        final BlockCache cache = lockForWrite().cache();
+        final CallbackGuard.Writer self = lockForWrite();
         final Throwable failure;
         try
         {
@@ -316,7 +363,7 @@ public final class Segment extends SegmentPadRhs
             {
                 return false;
             }
-            failure = freeAt(index, dtor, null, cache);
+            failure = freeAt(index, dtor, null, self);
         }
         finally
         {
@@ -565,8 +612,9 @@ public final class Segment extends SegmentPadRhs
         final int size,
         final ShadowCtor<? super T> ctor,
         final T ctorData,
-        final BlockCache cache)
+        final CallbackGuard.Writer self)
     {
+        final BlockCache cache = self.cache();
         // The free list first: it is read anyway by the allocation that follows, while the retire
         // list's count is written by every free, often on another thread's core.
         if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
@@ -631,7 +679,7 @@ public final class Segment extends SegmentPadRhs
                 abandon(header, entry);
                 return 0;
             }
-            final CallbackGuard.Writer inside = guard.enter();
+            final CallbackGuard.Writer inside = CallbackGuard.enter(self);
             try
             {
                 result = ctor.construct(var, ctorData);
@@ -644,7 +692,7 @@ public final class Segment extends SegmentPadRhs
             finally
             {
                 var.invalidate();
-                guard.leave(inside);
+                CallbackGuard.leave(inside);
             }
             if (0 != result)
             {
@@ -716,17 +764,17 @@ public final class Segment extends SegmentPadRhs
         return 0;
     }
 
-    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
+    private Throwable freeAt(final int index, final ShadowDtor dtor, final Throwable earlier, final CallbackGuard.Writer self)
     {
         final long header = table.headerAt(index);
         final Object entry = table.parentAt(index);
         table.removeAt(index);
-        return destroyUnlinked(header, entry, dtor, earlier, cache);
+        return destroyUnlinked(header, entry, dtor, earlier, self);
     }
 
     /** After the unlink: count, run the destructor, mark the block freed and retire it. */
     private Throwable destroyUnlinked(
-        final long header, final Object entry, final ShadowDtor dtor, final Throwable earlier, final BlockCache cache)
+        final long header, final Object entry, final ShadowDtor dtor, final Throwable earlier, final CallbackGuard.Writer self)
     {
         liveVariables--;
         liveBytes -= Block.size(header);
@@ -735,7 +783,7 @@ public final class Segment extends SegmentPadRhs
         if (null != dtor)
         {
             final Callback var = callbackFor(header, entry);
-            final CallbackGuard.Writer inside = guard.enter();
+            final CallbackGuard.Writer inside = null == self ? guard.enter() : CallbackGuard.enter(self);
             try
             {
                 dtor.destroy(var);
@@ -747,7 +795,7 @@ public final class Segment extends SegmentPadRhs
             finally
             {
                 var.invalidate();
-                guard.leave(inside);
+                CallbackGuard.leave(inside);
             }
         }
 
@@ -756,7 +804,7 @@ public final class Segment extends SegmentPadRhs
         {
             weakParents.release((WeakParent)entry, header);
         }
-        retired.retire(header, cache);
+        retired.retire(header, null == self ? null : self.cache());
         return failure;
     }
 
@@ -832,7 +880,7 @@ public final class Segment extends SegmentPadRhs
             finally
             {
                 collectedVar.invalidate();
-                guard.leave(inside);
+                CallbackGuard.leave(inside);
             }
             lock();
             try
