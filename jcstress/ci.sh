@@ -17,7 +17,7 @@ mvn -B -q -ntp -f jcstress/pom.xml package
 mkdir -p jcstress/target/run
 cd jcstress/target/run
 
-SEGMENT_TESTS='ParallelWritersTest|FreeAllAtomicityTest|CrossThreadFree'
+SEGMENT_TESTS='ParallelWritersTest|FreeAllAtomicityTest|CrossThreadFree|CallbackVsFreeAllTest'
 echo "jcstress gate (sanity mode)..."
 java -jar ../jcstress.jar -jvmArgsPrepend "$JCSTRESS_JVM_FLAGS" -m sanity \
   -t "io\\.shadowvars\\.jcstress\\.(?!$SEGMENT_TESTS)[A-Z]" -r gate > gate.log 2>&1 || {
