@@ -1101,7 +1101,6 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         return segments[ShadowTable.segmentOf(parent, segments.length)];
     }
 
-    /** Every segment's lock, in index order (the one order, so all-segment callers never deadlock). */
     /**
      * Hand the block caches of terminated threads back and let the segments forget those threads.
      * The caller holds every segment lock.
@@ -1115,6 +1114,7 @@ public final class ShadowStore extends ShadowStorePadRhs implements AutoCloseabl
         }
     }
 
+    /** Every segment's lock, in index order (the one order, so all-segment callers never deadlock). */
     private void lockAll()
     {
         for (final Segment segment : segments)

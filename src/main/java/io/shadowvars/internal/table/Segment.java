@@ -234,7 +234,7 @@ public final class Segment extends SegmentPadRhs
     /**
      * Take this segment's lock for a writer, then check that the caller is not inside a callback
      * of the store and that the store is open. The calling thread's state comes from the
-     * segment's remembered last writer when that is the caller (one field on the lock's line,
+     * segment's remembered last writer when that is the caller (two fields on the lock's line,
      * which the lock's compare-and-set has just brought in), else from the store's thread-local:
      * a thread cycling through its own segments skips the thread-local lookup. A caller inside a
      * callback that finds the lock held fails before it waits ({@link #beforeWaiting()}), so
