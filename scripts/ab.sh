@@ -29,7 +29,7 @@ work=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$work/a" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git -C "$root" worktree add -q --detach "$work/a" "$base"
 echo "building the library at $(git -C "$root" rev-parse --short "$base") (A)..."
-mvn -B -q -ntp -o -f "$work/a/pom.xml" compile -Dcheckstyle.skip >/dev/null
+mvn -B -q -ntp -f "$work/a/pom.xml" compile > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 classes="$work/a/target/classes"
 
 for r in $(seq 1 "$rounds"); do
