@@ -24,7 +24,8 @@ public final class Impls
     /**
      * A long-parent side table.
      *
-     * @param impl     shadowvars, shadowvars-QSBR, shadowvars-NONE, agrona, chm-record, chm-long or
+     * @param impl     shadowvars, shadowvars-QSBR, shadowvars-NONE, shadowvars-1seg (one segment, to
+     *                 tell the segments' cost from the table's), agrona, chm-record, chm-long or
      *                 chronicle-map.
      * @param capacity the most records it will hold.
      * @return the table.
@@ -39,6 +40,8 @@ public final class Impls
                 return new ShadowLongTable(Reclamation.QSBR, capacity);
             case "shadowvars-NONE":
                 return new ShadowLongTable(Reclamation.NONE, capacity);
+            case "shadowvars-1seg":
+                return new ShadowLongTable(Reclamation.EPOCH, capacity, 1);
             case "agrona":
                 return new AgronaSlabTable(capacity);
             case "chm-record":
