@@ -105,6 +105,8 @@ public final class Segment extends SegmentPadRhs
 {
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
     private static final byte[] NO_DATA = new byte[0];
+    /** What {@link #attachObjectParent} returns when the heap refused the parent's record. */
+    private static final Object REFUSED = new Object();
 
     private final CallbackGuard guard;
     private final ShadowTable table;
@@ -614,18 +616,51 @@ public final class Segment extends SegmentPadRhs
         final T ctorData,
         final CallbackGuard.Writer self)
     {
-        final BlockCache cache = self.cache();
+        // The common path stays short enough for the JIT to inline into alloc (a long parent, no
+        // constructor); everything else is out of line below.
+        if (!table.ensureRoomForOne(liveVariables) || (null != parentObject && !table.ensureParents()))
+        {
+            failedAllocs++;
+            return 0;
+        }
+        final long header = takeBlock(size, self.cache());
+        if (0 == header)
+        {
+            return 0;
+        }
+        Object entry = null;
+        if (null != parentObject)
+        {
+            entry = attachObjectParent(header, parentObject);
+            if (REFUSED == entry)
+            {
+                return 0;
+            }
+        }
+        else
+        {
+            Memory.putLong(header + Block.PARENT_OFFSET, parent);
+        }
+        Memory.putLong(header + Block.ID_OFFSET, id);
+        if (null != ctor && !construct(header, entry, ctor, ctorData, self))
+        {
+            return 0;
+        }
+        table.insert(hash, header, entry);
+        liveVariables++;
+        liveBytes += size;
+        return dataAddress(header);
+    }
+
+    /** A new zeroed block, or 0 (counted as a failed alloc) when the memory cap refuses. */
+    private long takeBlock(final int size, final BlockCache cache)
+    {
         // The free list first: it is read anyway by the allocation that follows, while the retire
         // list's count is written by every free, often on another thread's core.
         if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
         {
             // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
-        }
-        if (!table.ensureRoomForOne(liveVariables) || (null != parentObject && !table.ensureParents()))
-        {
-            failedAllocs++;
-            return 0;
         }
         long header = allocator.allocate(size, cache);
         if (0 == header && (retired.pendingBytes() > 0 || peersPending()))
@@ -636,75 +671,81 @@ public final class Segment extends SegmentPadRhs
         {
             // The memory cap, or the operating system, refused: nothing was added (rule 8).
             failedAllocs++;
-            return 0;
         }
+        return header;
+    }
 
-        Object entry = null;
-        if (null != parentObject)
+    /**
+     * Record an object parent in a new block: its table entry (the object, or its weak parent)
+     * and its identity hash in the header.
+     *
+     * @return the table entry, or {@link #REFUSED} when the heap refused the parent's record (the
+     *         block went back).
+     */
+    private Object attachObjectParent(final long header, final Object parentObject)
+    {
+        final Object entry;
+        try
         {
-            try
-            {
-                entry = null == weakParents ? parentObject : weakParents.acquire(parentObject, header);
-            }
-            catch (final OutOfMemoryError ex)
-            {
-                // The heap refused the parent's bookkeeping: a refusal like the cap's (rule 8).
-                failedAllocs++;
-                allocator.markFreed(header);
-                allocator.release(header);
-                return 0;
-            }
-            // The identity hash, so that the table can rehash the entry without its parent.
-            Memory.putLong(header + Block.PARENT_OFFSET, System.identityHashCode(parentObject));
-            Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
+            entry = null == weakParents ? parentObject : weakParents.acquire(parentObject, header);
         }
-        else
+        catch (final OutOfMemoryError ex)
         {
-            Memory.putLong(header + Block.PARENT_OFFSET, parent);
+            // The heap refused the parent's bookkeeping: a refusal like the cap's (rule 8).
+            failedAllocs++;
+            allocator.markFreed(header);
+            allocator.release(header);
+            return REFUSED;
         }
-        Memory.putLong(header + Block.ID_OFFSET, id);
+        // The identity hash, so that the table can rehash the entry without its parent.
+        Memory.putLong(header + Block.PARENT_OFFSET, System.identityHashCode(parentObject));
+        Memory.putInt(header + Block.FLAGS_OFFSET, Block.flags(header) | Block.OBJECT);
+        return entry;
+    }
 
-        if (null != ctor)
+    /**
+     * Run the constructor on a new, unpublished block. On refusal or failure the block (and a
+     * weak parent's record of it) goes back.
+     *
+     * @return true when the constructor accepted the variable.
+     */
+    private <T> boolean construct(
+        final long header, final Object entry, final ShadowCtor<? super T> ctor, final T ctorData, final CallbackGuard.Writer self)
+    {
+        final int result;
+        final Callback var;
+        try
         {
-            final int result;
-            final Callback var;
-            try
-            {
-                // Checked mode makes a new flyweight per call: the heap may refuse it.
-                var = callbackFor(header, entry);
-            }
-            catch (final OutOfMemoryError ex)
-            {
-                // A refusal like the cap's (rule 8); the block and the weak parent's record go back.
-                abandon(header, entry);
-                return 0;
-            }
-            final CallbackGuard.Writer inside = CallbackGuard.enter(self);
-            try
-            {
-                result = ctor.construct(var, ctorData);
-            }
-            catch (final Throwable ex)
-            {
-                abandon(header, entry);
-                throw ex;
-            }
-            finally
-            {
-                var.invalidate();
-                CallbackGuard.leave(inside);
-            }
-            if (0 != result)
-            {
-                abandon(header, entry);
-                return 0;
-            }
+            // Checked mode makes a new flyweight per call: the heap may refuse it.
+            var = callbackFor(header, entry);
         }
-
-        table.insert(hash, header, entry);
-        liveVariables++;
-        liveBytes += size;
-        return dataAddress(header);
+        catch (final OutOfMemoryError ex)
+        {
+            // A refusal like the cap's (rule 8); the block and the weak parent's record go back.
+            abandon(header, entry);
+            return false;
+        }
+        final CallbackGuard.Writer inside = CallbackGuard.enter(self);
+        try
+        {
+            result = ctor.construct(var, ctorData);
+        }
+        catch (final Throwable ex)
+        {
+            abandon(header, entry);
+            throw ex;
+        }
+        finally
+        {
+            var.invalidate();
+            CallbackGuard.leave(inside);
+        }
+        if (0 != result)
+        {
+            abandon(header, entry);
+            return false;
+        }
+        return true;
     }
 
     private boolean peersPending()
@@ -779,32 +820,36 @@ public final class Segment extends SegmentPadRhs
         liveVariables--;
         liveBytes -= Block.size(header);
 
-        Throwable failure = earlier;
-        if (null != dtor)
-        {
-            final Callback var = callbackFor(header, entry);
-            final CallbackGuard.Writer inside = null == self ? guard.enter() : CallbackGuard.enter(self);
-            try
-            {
-                dtor.destroy(var);
-            }
-            catch (final Throwable ex)
-            {
-                failure = recordFailure(header, ex, failure);
-            }
-            finally
-            {
-                var.invalidate();
-                CallbackGuard.leave(inside);
-            }
-        }
-
+        final Throwable failure = null == dtor ? earlier : destroy(header, entry, dtor, earlier, self);
         allocator.markFreed(header);
         if (entry instanceof WeakParent)
         {
             weakParents.release((WeakParent)entry, header);
         }
         retired.retire(header, null == self ? null : self.cache());
+        return failure;
+    }
+
+    /** Run the destructor on an unlinked block (out of line: the path without one stays short). */
+    private Throwable destroy(
+        final long header, final Object entry, final ShadowDtor dtor, final Throwable earlier, final CallbackGuard.Writer self)
+    {
+        Throwable failure = earlier;
+        final Callback var = callbackFor(header, entry);
+        final CallbackGuard.Writer inside = null == self ? guard.enter() : CallbackGuard.enter(self);
+        try
+        {
+            dtor.destroy(var);
+        }
+        catch (final Throwable ex)
+        {
+            failure = recordFailure(header, ex, failure);
+        }
+        finally
+        {
+            var.invalidate();
+            CallbackGuard.leave(inside);
+        }
         return failure;
     }
 
