@@ -105,8 +105,6 @@ public final class Segment extends SegmentPadRhs
 {
     private static final System.Logger LOGGER = System.getLogger("io.shadowvars");
     private static final byte[] NO_DATA = new byte[0];
-    /** What {@link #attachObjectParent} returns when the heap refused the parent's record. */
-    private static final Object REFUSED = new Object();
 
     private final CallbackGuard guard;
     private final ShadowTable table;
@@ -632,7 +630,7 @@ public final class Segment extends SegmentPadRhs
         if (null != parentObject)
         {
             entry = attachObjectParent(header, parentObject);
-            if (REFUSED == entry)
+            if (null == entry)
             {
                 return 0;
             }
@@ -679,8 +677,8 @@ public final class Segment extends SegmentPadRhs
      * Record an object parent in a new block: its table entry (the object, or its weak parent)
      * and its identity hash in the header.
      *
-     * @return the table entry, or {@link #REFUSED} when the heap refused the parent's record (the
-     *         block went back).
+     * @return the table entry (never null otherwise), or null when the heap refused the parent's
+     *         record (the block went back).
      */
     private Object attachObjectParent(final long header, final Object parentObject)
     {
@@ -691,11 +689,10 @@ public final class Segment extends SegmentPadRhs
         }
         catch (final OutOfMemoryError ex)
         {
-            // The heap refused the parent's bookkeeping: a refusal like the cap's (rule 8).
-            failedAllocs++;
-            allocator.markFreed(header);
-            allocator.release(header);
-            return REFUSED;
+            // The heap refused the parent's bookkeeping: a refusal like the cap's (rule 8). Nothing
+            // of the parent was recorded, so the block goes back as a refused constructor's does.
+            abandon(header, null);
+            return null;
         }
         // The identity hash, so that the table can rehash the entry without its parent.
         Memory.putLong(header + Block.PARENT_OFFSET, System.identityHashCode(parentObject));
