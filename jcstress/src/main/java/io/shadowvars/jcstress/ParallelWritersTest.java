@@ -15,11 +15,12 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * with a constructor that stamps the parent into the data; afterwards each writer's variable is
  * found with its own constructor's data at the address its call returned, and the counts are
  * exact: {@code stats().liveVariables()} is two and {@code stats().reservedBytes()} is what the
- * same calls made one after the other reserve (a segment's first allocation of a size carves a
- * slab from the shared arena, whose counter is moved by compare-and-set). In the
- * {@code ...OnTwoSegments} variants the parents hash to different segments, so the writers hold
- * different locks, write different tables, allocators and retire lists, and carve their slabs at
- * the same moment; in {@link AllocOnOneSegment} they share a segment and its lock serialises
+ * same calls made one after the other reserve (a segment's first allocation of a size takes a
+ * run of blocks from the store's shared slab of that size, whose counter is moved by
+ * compare-and-set). In the {@code ...OnTwoSegments} variants the parents hash to different
+ * segments, so the writers hold different locks, write different tables, allocators and retire
+ * lists, and take their runs from the same shared slab at the same moment (overlapping runs
+ * would give both variables one block: one writer would find the other's data); in {@link AllocOnOneSegment} they share a segment and its lock serialises
  * them. Each state has a fresh store of {@value #SEGMENTS} segments with no reader registered, so
  * a freed block is reusable at once (kept in the freeing thread's block cache, or released to its
  * segment's free list), and {@code stats()} counts this state's variables only.
@@ -27,7 +28,8 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * <p><b>Why it holds.</b> A writer holds its segment's lock from its look-up to its insert, and a
  * segment's table, allocator, retire list and counters are touched only under that lock; the
  * only state two segments share on this path is the arena, whose reservation is one
- * compare-and-set loop and whose slab list is guarded by its monitor.
+ * compare-and-set loop and whose slab list and shared slabs (the cutting of runs) are guarded by
+ * its monitor.
  *
  * <p>Results: {@code r1}, {@code r2} describe the first and second writer (1: its variable is found
  * with its constructor's data at the address it got, and, in {@link FreeThenAllocOnTwoSegments},

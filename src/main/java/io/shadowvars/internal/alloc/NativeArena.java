@@ -1,11 +1,13 @@
 package io.shadowvars.internal.alloc;
 
 import io.shadowvars.internal.Memory;
+import io.shadowvars.internal.jfr.SlabEvent;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,9 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * and the keeper of the memory cap.
  *
  * <p>This is the only shared state on the allocation path, and it is touched only when a
- * segment's allocator runs dry (a new slab), for a large variable's dedicated allocation, and when
- * a table grows: the common path (a block from a free list or from the current slab) never comes
- * here. The cap is a compare-and-set loop on one counter, so {@code maxMemory} is never exceeded
+ * segment's allocator has used up its current run of a size class (a new run), for a large
+ * variable's dedicated allocation, and when a table grows: the common path (a block from a free
+ * list or from the current run) never comes here.
+ *
+ * <p><b>Shared slabs, cut into runs.</b> Each size class has one current slab for the whole store,
+ * and segments take runs of blocks from it ({@link #takeRun}), a few KiB at a time. A segment's
+ * partly used run is all it leaves unused, so a store of many segments wastes a few KiB per
+ * segment and class instead of half a slab each: with a slab per segment and class, 128
+ * segments left about 7 bytes per 16-byte variable unused at 1M variables (docs/PERFORMANCE.md,
+ * "Slabs shared by the segments"). A class's first slab is small, and each next one twice the
+ * last, up to {@value #SLAB_MAX} bytes. The cap is a compare-and-set loop on one counter, so {@code maxMemory} is never exceeded
  * however many segments reserve at once. Slabs and dedicated allocations are Chronicle Bytes native
  * stores, recorded here (under this object's monitor: rare, short) so that {@link #close()} gives
  * every byte back.
@@ -32,12 +42,24 @@ public final class NativeArena
     /** Addresses must fit in 48 bits, so the table can pack them into a slot with a fingerprint. */
     public static final long ADDRESS_LIMIT = 1L << 48;
 
+    // A class's first shared slab holds a few runs; each next one doubles, up to this. The partly
+    // used last slab of each class is the store's only unused memory besides the segments' runs:
+    // under 64 KiB per class, however large the store (a larger slab would waste more in a store
+    // of a few thousand variables and save nothing measurable in a large one).
+    private static final long FIRST_SLAB_MIN = 4 * 1024;
+    private static final long SLAB_MAX = 64 * 1024;
+
     private final int alignment;
     private final long maxMemory;
     private final AtomicLong reservedBytes = new AtomicLong();
     private final ArrayList<BytesStore<?, ?>> slabs = new ArrayList<>();
     private final Long2ObjectHashMap<BytesStore<?, ?>> dedicated = new Long2ObjectHashMap<>();
     private boolean closed;
+    // Per size class, under this object's monitor: the current slab's unused part [runNext, runEnd)
+    // and the next slab's size. Grown on demand to the highest class seen.
+    private long[] runNext = new long[0];
+    private long[] runEnd = new long[0];
+    private long[] nextSlab = new long[0];
     // Tests only; null otherwise. Read on the slow paths alone (new slab, dedicated block, growth).
     private volatile FaultInjector faults;
 
@@ -131,15 +153,67 @@ public final class NativeArena
     }
 
     /**
+     * A run of {@code runBytes} bytes for blocks of one size class, cut from the class's current
+     * shared slab; a new slab is taken when the current one has less left (its rest stays for a
+     * smaller run, asked for near the cap). Runs never overlap, stay mapped until
+     * {@link #close()}, and start at multiples of the alignment from their slab's base. Not
+     * zeroed.
+     *
+     * @param cls      the size class index (from 1).
+     * @param stride   the class's block stride, for the slab event.
+     * @param runBytes bytes wanted, a multiple of the alignment.
+     * @return the run's address, or 0 when the cap or the operating system refuses a slab that
+     *         could hold it.
+     */
+    public synchronized long takeRun(final int cls, final int stride, final long runBytes)
+    {
+        if (cls >= runNext.length)
+        {
+            final int length = Math.max(cls + 1, runNext.length * 2);
+            runNext = Arrays.copyOf(runNext, length);
+            runEnd = Arrays.copyOf(runEnd, length);
+            nextSlab = Arrays.copyOf(nextSlab, length);
+        }
+        long next = runNext[cls];
+        if (0 == next || runBytes > runEnd[cls] - next)
+        {
+            long slabBytes = Math.max(runBytes, 0 == nextSlab[cls] ? Math.max(FIRST_SLAB_MIN, 4 * runBytes) : nextSlab[cls]);
+            final SlabEvent event = new SlabEvent();
+            event.begin();
+            long base = newSlab(slabBytes);
+            while (0 == base && slabBytes > runBytes)
+            {
+                // Near the cap: a smaller slab may still fit, down to the run itself.
+                slabBytes = Math.max(runBytes, (slabBytes >>> 1) & -alignment);
+                base = newSlab(slabBytes);
+            }
+            event.end();
+            if (event.shouldCommit())
+            {
+                event.bytes = slabBytes;
+                event.stride = stride;
+                event.refused = 0 == base;
+                event.commit();
+            }
+            if (0 == base)
+            {
+                return 0;
+            }
+            next = base;
+            runEnd[cls] = base + slabBytes;
+            nextSlab[cls] = Math.min(SLAB_MAX, Math.max(slabBytes, nextSlab[cls]) * 2);
+        }
+        runNext[cls] = next + runBytes;
+        return next;
+    }
+
+    /**
      * A new slab of at least {@code bytes}, aligned, counted against the cap. Its memory is not
      * zeroed (blocks are zeroed when handed out) and stays mapped until {@link #close()}.
-     *
-     * @param bytes usable bytes wanted.
-     * @return the aligned base address, or 0 when the cap or the operating system refuses it.
      */
-    public long newSlab(final int bytes)
+    private long newSlab(final long bytes)
     {
-        final BytesStore<?, ?> store = nativeStore((long)bytes + alignment, FaultInjector.Site.SLAB);
+        final BytesStore<?, ?> store = nativeStore(bytes + alignment, FaultInjector.Site.SLAB);
         if (null == store)
         {
             return 0;

@@ -2,7 +2,6 @@ package io.shadowvars.internal.alloc;
 
 import io.shadowvars.internal.Block;
 import io.shadowvars.internal.Memory;
-import io.shadowvars.internal.jfr.SlabEvent;
 
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -22,12 +21,14 @@ import java.util.Arrays;
  *   freeing thread may keep it in its {@link BlockCache} instead, and its next allocation of the
  *   class, in any segment, takes it from there ({@link #allocate(int, BlockCache)}).</li>
  *   <li><b>Size classes</b> come from the store's shared {@link SizeClasses}.</li>
- *   <li><b>Slabs.</b> Each class carves blocks from its current slab with a bump pointer. Its first
- *   slab is small (so a store with few variables of many sizes stays small) and each later one is
- *   twice the last, up to {@value #SLAB_MAX} bytes. Slabs come from the store's
- *   {@link NativeArena}, the only shared step, taken only when a class's slab is used up; they
- *   are given back only when the store closes, so a header address stays readable for as long as
- *   the store is open.</li>
+ *   <li><b>Runs of shared slabs.</b> Each class carves blocks from its current run with a bump
+ *   pointer. A run is a piece of the class's slab, which the whole store shares: the store's
+ *   {@link NativeArena} cuts it ({@link NativeArena#takeRun}), the only shared step, taken only
+ *   when a class's run is used up. A segment's first run of a class holds about eight blocks and
+ *   each later one twice as many, up to {@value #RUN_MAX} bytes (or one block), in whole cache
+ *   lines: what a segment leaves unused is its last run's rest, not half a slab. Slabs are given
+ *   back only when the store closes, so a header address stays readable for as long as the store
+ *   is open.</li>
  *   <li><b>Free lists.</b> A freed block goes on its class's LIFO free list, linked through its
  *   header's parent word. Blocks are handed out zeroed.</li>
  *   <li><b>Large variables</b> (data over {@value SizeClasses#LARGE_DATA} bytes) get a dedicated
@@ -46,13 +47,12 @@ public final class SlabAllocator
     /** Data sizes above this get a dedicated allocation. */
     public static final int LARGE_DATA = SizeClasses.LARGE_DATA;
 
-    // Small: a store has up to 1024 segments, and each carves its own first slab of every class it
-    // meets (object parents spread over all of them).
-    private static final int FIRST_SLAB_MIN = 1024;
-    // Small enough that the partly carved last slab of each class in each segment (256 by default
-    // on four or more processors, up to 1024) stays a small share of a large store: half a slab on
-    // average per class and segment.
-    private static final int SLAB_MAX = 64 * 1024;
+    // A segment's runs of a class start at eight blocks and double up to this (or one block, when
+    // a block is larger): small enough that the partly carved last run of each class in each
+    // segment (up to 1024 segments) stays a small share of a store, large enough that taking one
+    // (a monitor in the shared arena) is rare.
+    private static final long RUN_MAX = 4 * 1024;
+    private static final long CACHE_LINE = 64;
 
     private final SizeClasses classes;
     private final NativeArena arena;
@@ -61,13 +61,13 @@ public final class SlabAllocator
 
     private BlockSource overflow = cls -> 0;
     // Four words per size class, side by side so that an allocation reads one line: the free
-    // list's head, the bump pointer and end of the class's current slab, and the next slab's size.
+    // list's head, the bump pointer and end of the class's current run, and the next run's size.
     // Grown on demand up to the highest class this allocator has seen: a store has about a hundred
     // classes and up to 1024 segments, most of which only ever see a few.
     private static final int FREE = 0;
     private static final int BUMP_NEXT = 1;
     private static final int BUMP_END = 2;
-    private static final int NEXT_SLAB = 3;
+    private static final int NEXT_RUN = 3;
     private static final int WORDS = 4;
     private long[] perClass = new long[0];
 
@@ -381,51 +381,45 @@ public final class SlabAllocator
 
     private long carve(final int cls)
     {
-        final long stride = classes.stride(cls);
+        final int stride = classes.stride(cls);
         final long[] perClass = perClass(cls);
         final int base = cls * WORDS;
         long next = perClass[base + BUMP_NEXT];
         if (next == 0 || next + stride > perClass[base + BUMP_END])
         {
-            int slabBytes = (int)perClass[base + NEXT_SLAB];
-            if (slabBytes == 0)
+            long runBytes = perClass[base + NEXT_RUN];
+            if (runBytes == 0)
             {
-                slabBytes = (int)Math.max(FIRST_SLAB_MIN, Math.min(SLAB_MAX, stride * 8));
+                runBytes = roundToLines(Math.min(RUN_MAX, 8L * stride));
             }
-            slabBytes = (int)Math.max(slabBytes, stride);
-            final SlabEvent event = new SlabEvent();
-            event.begin();
-            next = arena.newSlab(slabBytes);
+            runBytes = Math.max(runBytes, stride);
+            next = arena.takeRun(cls, stride, runBytes);
             while (next == 0)
             {
-                // Near the cap: a smaller slab may still fit, down to the first slab's size.
-                final int smaller = (int)Math.max(Math.max(FIRST_SLAB_MIN, stride), slabBytes >>> 1);
-                if (smaller == slabBytes)
+                // Near the cap: a smaller run may still fit, down to one block.
+                final long smaller = Math.max(stride, (runBytes >>> 1) & -classes.alignment());
+                if (smaller == runBytes)
                 {
-                    if (event.shouldCommit())
-                    {
-                        event.bytes = slabBytes;
-                        event.stride = (int)stride;
-                        event.refused = true;
-                        event.commit();
-                    }
                     return 0;
                 }
-                slabBytes = smaller;
-                next = arena.newSlab(slabBytes);
+                runBytes = smaller;
+                next = arena.takeRun(cls, stride, runBytes);
             }
-            event.end();
-            if (event.shouldCommit())
-            {
-                event.bytes = slabBytes;
-                event.stride = (int)stride;
-                event.commit();
-            }
-            perClass[base + BUMP_END] = next + slabBytes;
-            perClass[base + NEXT_SLAB] = Math.min(SLAB_MAX, slabBytes * 2);
+            perClass[base + BUMP_END] = next + runBytes;
+            perClass[base + NEXT_RUN] = Math.max(stride, Math.min(RUN_MAX, runBytes * 2));
         }
         perClass[base + BUMP_NEXT] = next + stride;
         return next;
+    }
+
+    /**
+     * Bytes rounded up to whole cache lines (and to the alignment, when it is larger), so that two
+     * segments' runs never share a line.
+     */
+    private long roundToLines(final long bytes)
+    {
+        final long line = Math.max(CACHE_LINE, classes.alignment());
+        return (bytes + line - 1) & -line;
     }
 
     private void verifyPoison(final long header, final int cls)

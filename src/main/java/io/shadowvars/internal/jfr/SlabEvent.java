@@ -9,12 +9,13 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /**
- * A segment's allocator took a new slab of native memory for a size class.
+ * The store took a new slab of native memory for a size class (its segments cut runs of blocks
+ * from it), or the memory cap refused one.
  */
 @Name("io.shadowvars.NewSlab")
 @Label("Shadow Slab")
 @Category({"shadowvars"})
-@Description("A ShadowStore segment took a new slab of native memory from its arena")
+@Description("A ShadowStore took a new slab of native memory for a size class, shared by its segments")
 @StackTrace(false)
 public final class SlabEvent extends Event
 {
