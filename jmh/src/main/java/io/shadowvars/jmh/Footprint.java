@@ -37,6 +37,9 @@ public final class Footprint
     private static final String[] OBJECT_IMPLS =
         {"shadowvars-objects", "shadowvars-weak", "weak", "sync-identity", "netty"};
 
+    private static final int WARM_UP = 10_000;
+    private static boolean warmedUp;
+
     private Footprint()
     {
     }
@@ -50,6 +53,18 @@ public final class Footprint
     public static void main(final String[] args) throws IOException
     {
         final int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        // Warm-up: build and fill every implementation once, small, so that what the first one
+        // measured is not what the JVM keeps after loading and initialising the classes it uses
+        // (the libraries' static state; the first row carried about 2 MB of it).
+        for (final String impl : LONG_IMPLS)
+        {
+            measureLong(impl, WARM_UP);
+        }
+        for (final String impl : OBJECT_IMPLS)
+        {
+            measureObject(impl, WARM_UP);
+        }
+        warmedUp = true;
         final List<String> rows = new ArrayList<>();
         for (final String impl : LONG_IMPLS)
         {
@@ -121,6 +136,10 @@ public final class Footprint
     private static String row(final String impl, final String parents, final int n, final long heap, final long offHeap)
     {
         final double perVariable = (double)(heap + offHeap) / n;
+        if (!warmedUp)
+        {
+            return "";
+        }
         System.err.printf(Locale.ROOT, "%-18s %-6s parents  heap %8.1f MB  native %8.1f MB  %6.1f B/variable%n",
             impl, parents, heap / 1e6, offHeap / 1e6, perVariable);
         return String.format(Locale.ROOT,
