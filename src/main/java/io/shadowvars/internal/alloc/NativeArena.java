@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * segment and class instead of half a slab each: with a slab per segment and class, 128
  * segments left about 7 bytes per 16-byte variable unused at 1M variables (docs/PERFORMANCE.md,
  * "Slabs shared by the segments"). A class's first slab is small, and each next one twice the
- * last, up to {@value #SLAB_MAX} bytes. The cap is a compare-and-set loop on one counter, so {@code maxMemory} is never exceeded
+ * last, up to {@value #SLAB_MAX} bytes.
+ *
+ * <p>The cap is a compare-and-set loop on one counter, so {@code maxMemory} is never exceeded
  * however many segments reserve at once. Slabs and dedicated allocations are Chronicle Bytes native
  * stores, recorded here (under this object's monitor: rare, short) so that {@link #close()} gives
  * every byte back.
@@ -48,8 +50,12 @@ public final class NativeArena
     // of a few thousand variables and save nothing measurable in a large one).
     private static final long FIRST_SLAB_MIN = 4 * 1024;
     private static final long SLAB_MAX = 64 * 1024;
+    private static final long CACHE_LINE = 64;
 
     private final int alignment;
+    // Slab bases sit on a cache line (or the alignment, when larger), and runs are whole lines, so
+    // two segments' runs never share a line.
+    private final long slabAlignment;
     private final long maxMemory;
     private final AtomicLong reservedBytes = new AtomicLong();
     private final ArrayList<BytesStore<?, ?>> slabs = new ArrayList<>();
@@ -72,6 +78,7 @@ public final class NativeArena
     public NativeArena(final int alignment, final long maxMemory)
     {
         this.alignment = alignment;
+        this.slabAlignment = Math.max(CACHE_LINE, alignment);
         this.maxMemory = maxMemory;
     }
 
@@ -155,13 +162,14 @@ public final class NativeArena
     /**
      * A run of {@code runBytes} bytes for blocks of one size class, cut from the class's current
      * shared slab; a new slab is taken when the current one has less left (its rest stays for a
-     * smaller run, asked for near the cap). Runs never overlap, stay mapped until
-     * {@link #close()}, and start at multiples of the alignment from their slab's base. Not
-     * zeroed.
+     * smaller run, asked for near the cap). Runs never overlap and stay mapped until
+     * {@link #close()}; the slab's base is on a cache line (or the alignment, when larger), so
+     * runs of whole lines start on one. Not zeroed.
      *
      * @param cls      the size class index (from 1).
      * @param stride   the class's block stride, for the slab event.
-     * @param runBytes bytes wanted, a multiple of the alignment.
+     * @param runBytes bytes wanted, a multiple of the alignment (of whole cache lines, except a
+     *                 smaller run near the cap).
      * @return the run's address, or 0 when the cap or the operating system refuses a slab that
      *         could hold it.
      */
@@ -208,12 +216,13 @@ public final class NativeArena
     }
 
     /**
-     * A new slab of at least {@code bytes}, aligned, counted against the cap. Its memory is not
-     * zeroed (blocks are zeroed when handed out) and stays mapped until {@link #close()}.
+     * A new slab of at least {@code bytes}, its base on a cache-line boundary (or the alignment,
+     * when larger), counted against the cap. Its memory is not zeroed (blocks are zeroed when
+     * handed out) and stays mapped until {@link #close()}.
      */
     private long newSlab(final long bytes)
     {
-        final BytesStore<?, ?> store = nativeStore(bytes + alignment, FaultInjector.Site.SLAB);
+        final BytesStore<?, ?> store = nativeStore(bytes + slabAlignment, FaultInjector.Site.SLAB);
         if (null == store)
         {
             return 0;
@@ -231,7 +240,7 @@ public final class NativeArena
             free(store);
             return 0;
         }
-        return alignUp(store.addressForRead(0));
+        return (store.addressForRead(0) + slabAlignment - 1) & -slabAlignment;
     }
 
     /**

@@ -137,4 +137,26 @@ class SlabAllocatorTest
         }
         assertEquals(0, arena.reservedBytes());
     }
+    @Test
+    void shouldStartEveryRunOnACacheLineSoSegmentsNeverShareOne()
+    {
+        final NativeArena arena = new NativeArena(8, Long.MAX_VALUE);
+        try
+        {
+            long previous = 0;
+            for (int i = 0; i < 100; i++)
+            {
+                // Runs of whole lines, of two sizes, as two segments of one class would take them.
+                final long run = arena.takeRun(1, 40, 0 == (i & 1) ? 320 : 640);
+                assertNotEquals(0, run);
+                assertEquals(0, run % 64, "run " + i + " at 0x" + Long.toHexString(run));
+                assertNotEquals(previous, run);
+                previous = run;
+            }
+        }
+        finally
+        {
+            arena.close();
+        }
+    }
 }
