@@ -46,13 +46,17 @@ class FlightRecorderEventsTest extends NativeMemoryBaseline
             reader.enter();
             for (int i = 2; i <= 40; i++)
             {
-                store.free(PARENT + 64L * i, 1); // 32 frees: one advance, past the reader's epoch
+                store.free(PARENT + 64L * i, 1);
             }
+            // Frees reach the retire list in batches, so the advances are made explicit: stats()
+            // advances once, past the reader's epoch, and its second attempt fails at once (no event).
+            store.stats();
             Thread.sleep(20);
             for (int i = 41; i <= 100; i++)
             {
-                store.free(PARENT + 64L * i, 1); // the next attempt finds the reader holding it back
+                store.free(PARENT + 64L * i, 1);
             }
+            store.stats(); // this attempt finds the reader holding the epoch back for over 10 ms
             reader.exit();
             reader.close();
 

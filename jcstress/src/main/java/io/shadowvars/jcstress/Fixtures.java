@@ -140,10 +140,19 @@ final class Fixtures
      */
     static long[] collidingParents(final int count, final int capacity, final long id)
     {
+        return parentsWithHome(count, capacity, id, 3, 64);
+    }
+
+    /**
+     * {@code count} parents from {@code from} on whose keys {@code <parent, id>} have home slot
+     * {@code home} in a table of {@code capacity} slots.
+     */
+    static long[] parentsWithHome(final int count, final int capacity, final long id, final int home, final long from)
+    {
         final List<Long> found = new ArrayList<>();
-        for (long parent = 64; found.size() < count; parent += 64)
+        for (long parent = from; found.size() < count; parent += 64)
         {
-            if (((int)ShadowTable.hashLong(parent, id) & (capacity - 1)) == 3)
+            if (((int)ShadowTable.hashLong(parent, id) & (capacity - 1)) == home)
             {
                 found.add(parent);
             }
