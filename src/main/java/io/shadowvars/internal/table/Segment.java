@@ -120,8 +120,9 @@ public final class Segment extends SegmentPadRhs
     private int index;
     // Blocks whose unlink left the table's version alone (ShadowTable#removeAt), while readers are
     // registered: not yet marked freed nor retired, so their headers stay as they were until one
-    // version bump publishes the whole batch (flushUnpublished). Made on first use.
-    private long[] unpublished;
+    // version bump publishes the whole batch (flushUnpublished). Made with the segment, so that no
+    // allocation can fail between an unlink and its block's retirement.
+    private final long[] unpublished = new long[UNPUBLISHED_MAX];
     private int unpublishedCount;
     /** Their bytes, counted as pending; read with opaque semantics by pendingBytes(). */
     private long unpublishedBytes;
@@ -683,10 +684,11 @@ public final class Segment extends SegmentPadRhs
     {
         // The free list first: it is read anyway by the allocation that follows, while the retire
         // list's count is written by every free, often on another thread's core.
-        if (!allocator.hasFreeBlock(size) && (0 != unpublishedCount || retired.pendingBytes() > 0))
+        if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
         {
-            // Let retired memory become reusable before carving new memory for this size.
-            flushUnpublished();
+            // Let retired memory become reusable before carving new memory for this size. (A batch
+            // of unpublished unlinks is left to the thread that freed them: retiring it here would
+            // not make it reusable before a grace period, and would touch every block of it.)
             retired.collect();
         }
         long header = allocator.allocate(size, cache);
@@ -869,12 +871,6 @@ public final class Segment extends SegmentPadRhs
 
     private void defer(final long header)
     {
-        long[] unpublished = this.unpublished;
-        if (null == unpublished)
-        {
-            unpublished = new long[UNPUBLISHED_MAX];
-            this.unpublished = unpublished;
-        }
         unpublished[unpublishedCount++] = header;
         UNPUBLISHED_BYTES.setOpaque(this, unpublishedBytes + allocator.blockBytes(header));
         if (UNPUBLISHED_MAX == unpublishedCount)
@@ -898,13 +894,14 @@ public final class Segment extends SegmentPadRhs
         }
         final long[] unpublished = this.unpublished;
         unpublishedCount = 0;
-        UNPUBLISHED_BYTES.setOpaque(this, 0L);
         for (int k = 0; k < count; k++)
         {
             final long header = unpublished[k];
             allocator.markFreed(header);
             retired.retire(header);
         }
+        // After the retires: a lock-free count may see the bytes twice for a moment, never not at all.
+        UNPUBLISHED_BYTES.setOpaque(this, 0L);
     }
 
     /** Run the destructor on an unlinked block (out of line: the path without one stays short). */

@@ -144,7 +144,8 @@ public final class ShadowTable extends TableWriteFields
     private static final int DISTANCE_SHIFT = 45;
     private static final long ADDRESS_BITS = (1L << DISTANCE_SHIFT) - 1;
     private static final int DISTANCE_MAX = 31;
-    private static final int FP_SHIFT = 50;
+    /** A slot's fingerprint is its bits from here up: the key hash's top 14 bits. */
+    public static final int FP_SHIFT = 50;
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
     private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
@@ -833,13 +834,14 @@ public final class ShadowTable extends TableWriteFields
         final long[] slots = this.slots;
         final Object[] parents = this.parents;
         final int mask = slots.length - 1;
-        if (!shiftNeeded(slots, index, mask))
+        // Only for a long parent's entry: its header holds the whole key, so a reader that read the
+        // slot before the clear and the header after a new entry took the slot still compares the
+        // old key. An object parent's reader takes the parent from parents[i], which a new entry
+        // overwrites: it could pair the old slot's block with the new parent, so an object entry's
+        // delete always bumps the version.
+        if ((null == parents || null == parents[index]) && !shiftNeeded(slots, index, mask))
         {
             SLOT.setOpaque(slots, index, 0L);
-            if (null != parents)
-            {
-                parents[index] = null;
-            }
             unpublishedUnlinks = true;
             return false;
         }
