@@ -684,11 +684,12 @@ public final class Segment extends SegmentPadRhs
     {
         // The free list first: it is read anyway by the allocation that follows, while the retire
         // list's count is written by every free, often on another thread's core.
-        if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
+        if (!allocator.hasFreeBlock(size) && (0 != unpublishedCount || retired.pendingBytes() > 0))
         {
-            // Let retired memory become reusable before carving new memory for this size. (A batch
-            // of unpublished unlinks is left to the thread that freed them: retiring it here would
-            // not make it reusable before a grace period, and would touch every block of it.)
+            // Let retired memory become reusable before carving new memory for this size (a batch
+            // of unpublished unlinks first joins the retired memory: with no reader in a section,
+            // it is reusable after this collect's advances).
+            flushUnpublished();
             retired.collect();
         }
         long header = allocator.allocate(size, cache);
