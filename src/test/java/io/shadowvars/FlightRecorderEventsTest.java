@@ -48,7 +48,7 @@ class FlightRecorderEventsTest extends NativeMemoryBaseline
             {
                 store.free(PARENT + 64L * i, 1);
             }
-            // Frees reach the retire list in batches, so the advances are made explicit: stats()
+            // The advances are made explicit rather than left to the retire list's cadence: stats()
             // advances once, past the reader's epoch, and its second attempt fails at once (no event).
             store.stats();
             Thread.sleep(20);

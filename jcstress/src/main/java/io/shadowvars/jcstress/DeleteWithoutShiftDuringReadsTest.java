@@ -10,11 +10,11 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * A delete that moves nothing clears its slot without bumping the table's version (the bump is
- * made later, once for a batch, before the block is written again): readers must still find
- * every other key. Key A has home slot 3, keys B and C home slot 4, inserted in that order, so
- * they sit in slots 3, 4 and 5; freeing A moves neither B nor C (their homes lie after A's slot),
- * so slot 3 is cleared with one store while a reader looks for C, B and A.
+ * Guarantee 6 for a delete that moves nothing: readers must find every other key while a slot of
+ * their cluster is cleared. Key A has home slot 3, keys B and C home slot 4, inserted in that
+ * order, so they sit in slots 3, 4 and 5; freeing A moves neither B nor C (their homes lie after
+ * A's slot), while a reader looks for C, B and A. (A store that skipped the version bump for such
+ * deletes must still pass this; DeleteDuringReadsTest covers the shifting case.)
  */
 @JCStressTest
 @Outcome(id = "1, 1, 1", expect = Expect.ACCEPTABLE, desc = "B and C found; A found before its free")
@@ -28,8 +28,7 @@ public class DeleteWithoutShiftDuringReadsTest
 
     // One segment, a table of 16 slots: the keys must share one table.
     private final ShadowStore store = ShadowStore.builder().segments(1).initialCapacity(8).build();
-    // A registered reader (never in a section here) makes the freed block wait for a grace period,
-    // the case in which the delete's version bump is deferred to a batch.
+    // A registered reader (never in a section here): the freed block waits for a grace period.
     private final io.shadowvars.ShadowReader registered = store.reader();
 
     public DeleteWithoutShiftDuringReadsTest()

@@ -15,9 +15,10 @@ import org.openjdk.jcstress.infra.results.I_Result;
  * An object parent's entry is found through two loads, the slot and {@code parents[i]} beside it.
  * Two parents P and Q share a home slot and a fingerprint; P's variable is freed and Q's
  * allocated into the same slot while a reader looks for Q's. The reader must never pair the old
- * slot (P's block) with the new parent (Q): that would hand it P's freed block as Q's. A delete
- * that moves nothing may leave the version alone for a long parent (its header holds the whole
- * key), never for an object parent.
+ * slot (P's block) with the new parent (Q): that would hand it P's freed block as Q's. The version
+ * bump of every object-parent delete is what rules it out: a store that left the version alone
+ * for a delete that moves nothing would be exposed here (the window lies between two adjacent
+ * loads, so this test rarely reaches it: docs/PERFORMANCE.md, "Deletes without a version bump").
  */
 @JCStressTest
 @Outcome(id = "0", expect = Expect.ACCEPTABLE, desc = "Q's variable not there yet")

@@ -118,31 +118,6 @@ public final class Segment extends SegmentPadRhs
     private final boolean checked;
     private Segment[] peers;
     private int index;
-    // Blocks whose unlink left the table's version alone (ShadowTable#removeAt), while readers are
-    // registered: not yet marked freed nor retired, so their headers stay as they were until one
-    // version bump publishes the whole batch (flushUnpublished). Made with the segment, so that no
-    // allocation can fail between an unlink and its block's retirement.
-    private final long[] unpublished = new long[UNPUBLISHED_MAX];
-    private int unpublishedCount;
-    /** Their bytes, counted as pending; read with opaque semantics by pendingBytes(). */
-    private long unpublishedBytes;
-
-    private static final java.lang.invoke.VarHandle UNPUBLISHED_BYTES;
-    /** Unpublished unlinks a segment keeps before it publishes them with one version bump. */
-    private static final int UNPUBLISHED_MAX = 32;
-
-    static
-    {
-        try
-        {
-            UNPUBLISHED_BYTES = java.lang.invoke.MethodHandles.lookup()
-                .findVarHandle(Segment.class, "unpublishedBytes", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     /**
      * Create a segment.
@@ -490,7 +465,6 @@ public final class Segment extends SegmentPadRhs
      */
     public void sealRetired()
     {
-        flushUnpublished();
         retired.seal();
     }
 
@@ -499,7 +473,6 @@ public final class Segment extends SegmentPadRhs
      */
     public void releaseExpired()
     {
-        flushUnpublished();
         retired.releaseExpired(reclaimer.epoch());
     }
 
@@ -508,7 +481,6 @@ public final class Segment extends SegmentPadRhs
      */
     public void releaseAllRetired()
     {
-        flushUnpublished();
         retired.releaseAll();
     }
 
@@ -571,7 +543,7 @@ public final class Segment extends SegmentPadRhs
      */
     public long pendingBytes()
     {
-        return retired.pendingBytesOpaque() + (long)UNPUBLISHED_BYTES.getOpaque(this);
+        return retired.pendingBytesOpaque();
     }
 
     /**
@@ -616,7 +588,6 @@ public final class Segment extends SegmentPadRhs
         {
             weakParents.clearAll();
         }
-        flushUnpublished();
         table.close();
         retired.close();
         liveVariables = 0;
@@ -684,12 +655,9 @@ public final class Segment extends SegmentPadRhs
     {
         // The free list first: it is read anyway by the allocation that follows, while the retire
         // list's count is written by every free, often on another thread's core.
-        if (!allocator.hasFreeBlock(size) && (0 != unpublishedCount || retired.pendingBytes() > 0))
+        if (!allocator.hasFreeBlock(size) && retired.pendingBytes() > 0)
         {
-            // Let retired memory become reusable before carving new memory for this size (a batch
-            // of unpublished unlinks first joins the retired memory: with no reader in a section,
-            // it is reusable after this collect's advances).
-            flushUnpublished();
+            // Let retired memory become reusable before carving new memory for this size.
             retired.collect();
         }
         long header = allocator.allocate(size, cache);
@@ -802,7 +770,6 @@ public final class Segment extends SegmentPadRhs
      */
     private long allocateAfterReclaiming(final int size, final BlockCache cache)
     {
-        flushUnpublished();
         retired.seal();
         reclaimer.tryAdvance();
         reclaimer.tryAdvance();
@@ -851,58 +818,13 @@ public final class Segment extends SegmentPadRhs
         liveBytes -= Block.size(header);
 
         final Throwable failure = null == dtor ? earlier : destroy(header, entry, dtor, earlier, self);
+        allocator.markFreed(header);
         if (entry instanceof WeakParent)
         {
             weakParents.release((WeakParent)entry, header);
         }
-        if (table.hasUnpublishedUnlinks() && reclaimer.mustDefer())
-        {
-            // The block waits for a grace period anyway: join the batch that one version bump
-            // publishes, instead of bumping the version (a line every reader loads) now.
-            defer(header);
-        }
-        else
-        {
-            flushUnpublished();
-            allocator.markFreed(header);
-            retired.retire(header, null == self ? null : self.cache());
-        }
+        retired.retire(header, null == self ? null : self.cache());
         return failure;
-    }
-
-    private void defer(final long header)
-    {
-        unpublished[unpublishedCount++] = header;
-        UNPUBLISHED_BYTES.setOpaque(this, unpublishedBytes + allocator.blockBytes(header));
-        if (UNPUBLISHED_MAX == unpublishedCount)
-        {
-            flushUnpublished();
-        }
-    }
-
-    /**
-     * Publish the table's unlinks with one version bump, if a delete left them unpublished, then
-     * mark the blocks kept for it freed and retire them. Under the lock; before anything that
-     * writes an unlinked block's header, releases retired memory or counts it exactly.
-     */
-    private void flushUnpublished()
-    {
-        table.publishUnlinks();
-        final int count = unpublishedCount;
-        if (0 == count)
-        {
-            return;
-        }
-        final long[] unpublished = this.unpublished;
-        unpublishedCount = 0;
-        for (int k = 0; k < count; k++)
-        {
-            final long header = unpublished[k];
-            allocator.markFreed(header);
-            retired.retire(header);
-        }
-        // After the retires: a lock-free count may see the bytes twice for a moment, never not at all.
-        UNPUBLISHED_BYTES.setOpaque(this, 0L);
     }
 
     /** Run the destructor on an unlinked block (out of line: the path without one stays short). */
@@ -1024,7 +946,6 @@ public final class Segment extends SegmentPadRhs
 
     private void retireAll(final long[] headers)
     {
-        flushUnpublished();
         for (final long header : headers)
         {
             allocator.markFreed(header);

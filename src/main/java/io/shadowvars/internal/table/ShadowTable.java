@@ -53,9 +53,6 @@ abstract class TablePadMid extends TableReadFields
 abstract class TableWriteFields extends TablePadMid
 {
     int resizeThreshold;
-    // True after a delete that moved nothing and so left the version alone: the version must be
-    // bumped before any block unlinked since is written or reused (ShadowTable#publishUnlinks).
-    boolean unpublishedUnlinks;
 }
 
 /**
@@ -813,38 +810,13 @@ public final class ShadowTable extends TableWriteFields
      * Unlink the entry at a slot index, shifting later entries of its cluster back (Algorithm R).
      * An entry may move into {@code index}: a caller scanning the table re-examines it.
      *
-     * <p>When no later entry of the cluster may move into the hole (the next slot is empty, or
-     * every entry up to the next empty slot has its home after the hole), the slot is cleared with
-     * one store and the version is left alone: no probe of a present key passes through the hole
-     * (linear probing keeps every slot from a key's home to the key occupied, so a key that could
-     * move is the only kind whose probe crosses it), so no reader can miss anything, and a reader
-     * that read the slot before the store read a block that was linked for its key at that moment.
-     * What the version bump also guards, a reader reading a reused header, is then the caller's to
-     * guard: it must call {@link #publishUnlinks()} before the block's header is written again
-     * (marked freed, linked into a list, reused). Deferring that bump lets a batch of deletes share
-     * one, so the version's line, which every reader of the segment loads, is not written on every
-     * delete.
-     *
      * @param index a slot index holding an entry.
-     * @return true when entries moved (the version was bumped, which publishes every unlink so
-     *         far); false when the slot was only cleared and the unlink is unpublished.
      */
-    public boolean removeAt(final int index)
+    public void removeAt(final int index)
     {
         final long[] slots = this.slots;
         final Object[] parents = this.parents;
         final int mask = slots.length - 1;
-        // Only for a long parent's entry: its header holds the whole key, so a reader that read the
-        // slot before the clear and the header after a new entry took the slot still compares the
-        // old key. An object parent's reader takes the parent from parents[i], which a new entry
-        // overwrites: it could pair the old slot's block with the new parent, so an object entry's
-        // delete always bumps the version.
-        if ((null == parents || null == parents[index]) && !shiftNeeded(slots, index, mask))
-        {
-            SLOT.setOpaque(slots, index, 0L);
-            unpublishedUnlinks = true;
-            return false;
-        }
         final long v = version;
         VERSION.setOpaque(this, v + 1);
         VarHandle.storeStoreFence();
@@ -879,62 +851,6 @@ public final class ShadowTable extends TableWriteFields
             parents[hole] = null;
         }
         VERSION.setRelease(this, v + 2);
-        unpublishedUnlinks = false;
-        return true;
-    }
-
-    /**
-     * Whether a later entry of the cluster would move into a hole at {@code hole} (the scan of
-     * {@link #removeAt}, stopping at the first entry that moves or at the next empty slot).
-     */
-    private boolean shiftNeeded(final long[] slots, final int hole, final int mask)
-    {
-        int next = hole;
-        while (true)
-        {
-            next = (next + 1) & mask;
-            final long slot = slots[next];
-            if (0 == slot)
-            {
-                return false;
-            }
-            final int home = home(slot, next, mask);
-            final boolean homeInRange = hole <= next ?
-                (hole < home && home <= next) : (hole < home || home <= next);
-            if (!homeInRange)
-            {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * Whether a delete since the last version bump left its unlink unpublished
-     * ({@link #removeAt} returned false).
-     *
-     * @return true when {@link #publishUnlinks()} has a bump to make.
-     */
-    public boolean hasUnpublishedUnlinks()
-    {
-        return unpublishedUnlinks;
-    }
-
-    /**
-     * Bump the version for the deletes that left it alone, if any, before the header of a block
-     * they unlinked is written again: a reader that then reads any byte of the block's next life
-     * sees a new version and retries. Writers only, under the segment's lock.
-     */
-    public void publishUnlinks()
-    {
-        if (unpublishedUnlinks)
-        {
-            unpublishedUnlinks = false;
-            // Even to even: no entry moves, so readers need no odd window, only a changed version.
-            VERSION.setRelease(this, version + 2);
-            // The bump before the writes to the unlinked headers that follow (markFreed, free-list
-            // links, reuse): a reader that sees one of those sees the bump.
-            VarHandle.storeStoreFence();
-        }
     }
 
     /**
