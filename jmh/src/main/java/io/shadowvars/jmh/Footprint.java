@@ -38,7 +38,6 @@ public final class Footprint
         {"shadowvars-objects", "shadowvars-weak", "weak", "sync-identity", "netty"};
 
     private static final int WARM_UP = 10_000;
-    private static boolean warmedUp;
 
     private Footprint()
     {
@@ -58,21 +57,20 @@ public final class Footprint
         // (the libraries' static state; the first row carried about 2 MB of it).
         for (final String impl : LONG_IMPLS)
         {
-            measureLong(impl, WARM_UP);
+            measureLong(impl, WARM_UP, false);
         }
         for (final String impl : OBJECT_IMPLS)
         {
-            measureObject(impl, WARM_UP);
+            measureObject(impl, WARM_UP, false);
         }
-        warmedUp = true;
         final List<String> rows = new ArrayList<>();
         for (final String impl : LONG_IMPLS)
         {
-            rows.add(measureLong(impl, n));
+            rows.add(measureLong(impl, n, true));
         }
         for (final String impl : OBJECT_IMPLS)
         {
-            rows.add(measureObject(impl, n));
+            rows.add(measureObject(impl, n, true));
         }
         final String json = "{\"variables\": " + n + ", \"dataSize\": " + Keys.RECORD_SIZE +
             ", \"results\": [\n  " + String.join(",\n  ", rows) + "\n]}\n";
@@ -84,7 +82,7 @@ public final class Footprint
         out.print(json);
     }
 
-    private static String measureLong(final String impl, final int n)
+    private static String measureLong(final String impl, final int n, final boolean report)
     {
         final long[] parents = Keys.longParents(n);
         final long heapBefore = heapUsed();
@@ -97,13 +95,13 @@ public final class Footprint
         {
             offHeap = ((ChronicleMapTable)table).offHeapBytes();
         }
-        final String row = row(impl, "long", n, heap, offHeap);
+        final String row = report ? row(impl, "long", n, heap, offHeap) : "";
         check(table.read(parents[n - 1], Keys.ID) == n, impl);
         table.close();
         return row;
     }
 
-    private static String measureObject(final String impl, final int n)
+    private static String measureObject(final String impl, final int n, final boolean report)
     {
         final Keys.Parent[] parents = Keys.objectParents(n);
         // The default store's impl name is plain "shadowvars" (Impls); this row is named apart
@@ -115,7 +113,7 @@ public final class Footprint
         Impls.fill(table, parents);
         final long heap = heapUsed() - heapBefore;
         final long offHeap = nativeUsed() - nativeBefore;
-        final String row = row(impl, "object", n, heap, offHeap);
+        final String row = report ? row(impl, "object", n, heap, offHeap) : "";
         check(table.read(parents[n - 1], Keys.ID) == n, impl);
         table.close();
         for (final Keys.Parent parent : parents)
@@ -136,10 +134,6 @@ public final class Footprint
     private static String row(final String impl, final String parents, final int n, final long heap, final long offHeap)
     {
         final double perVariable = (double)(heap + offHeap) / n;
-        if (!warmedUp)
-        {
-            return "";
-        }
         System.err.printf(Locale.ROOT, "%-18s %-6s parents  heap %8.1f MB  native %8.1f MB  %6.1f B/variable%n",
             impl, parents, heap / 1e6, offHeap / 1e6, perVariable);
         return String.format(Locale.ROOT,

@@ -83,6 +83,18 @@ public final class NativeArena
     }
 
     /**
+     * The unit a segment's runs are rounded to and every shared slab starts on: a cache line, or
+     * the alignment when that is larger. Runs of whole units from line-aligned slabs never share
+     * a line, so two segments' allocators never write one line.
+     *
+     * @return bytes, a power of two.
+     */
+    public long lineSize()
+    {
+        return slabAlignment;
+    }
+
+    /**
      * For tests: make chosen memory requests fail (see {@link FaultInjector}).
      *
      * @param faults the injector, or null for none (the default).

@@ -52,7 +52,6 @@ public final class SlabAllocator
     // segment (up to 1024 segments) stays a small share of a store, large enough that taking one
     // (a monitor in the shared arena) is rare.
     private static final long RUN_MAX = 4 * 1024;
-    private static final long CACHE_LINE = 64;
 
     private final SizeClasses classes;
     private final NativeArena arena;
@@ -418,7 +417,7 @@ public final class SlabAllocator
      */
     private long roundToLines(final long bytes)
     {
-        final long line = Math.max(CACHE_LINE, classes.alignment());
+        final long line = arena.lineSize();
         return (bytes + line - 1) & -line;
     }
 
