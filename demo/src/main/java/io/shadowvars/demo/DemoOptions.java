@@ -42,6 +42,9 @@ final class DemoOptions
         "  --payload BYTES        metadata size, a multiple of 8 (" + RxMeta.MIN_META_BYTES + ".." + MAX_PAYLOAD +
             ", default " + DEFAULT_PAYLOAD + ")",
         "  --peer chm             run the same pipeline over a ConcurrentHashMap<Long, long[]> side table",
+        "  --idle MODE            how a thread with nothing to do waits: backoff (default: 100 spins, 10",
+        "                         yields, then parks of 1 us growing to 100 us) or park (10 spins, then the",
+        "                         same parks; for machines with fewer cores than the demo's threads)",
         "  --initial-capacity N   the store's initial capacity in variables (1.." + MAX_INITIAL_CAPACITY +
             ", default 2 x buffers); a small one lets the table grow while the demo runs",
         "  --checked              build the store in checked mode (poisons reclaimed memory, detects reader",
@@ -63,6 +66,8 @@ final class DemoOptions
     Reclamation reclamation = Reclamation.EPOCH;
     int payload = DEFAULT_PAYLOAD;
     boolean peerChm;
+    /** Idle threads park after a few spins, without yielding (--idle park). */
+    boolean idlePark;
     boolean checked;
     /** 0: two per buffer. */
     int initialCapacity;
@@ -135,6 +140,15 @@ final class DemoOptions
                         throw new UsageException("--peer must be chm: " + peer);
                     }
                     options.peerChm = true;
+                    break;
+
+                case "--idle":
+                    final String idle = value(args, i++);
+                    if (!"backoff".equals(idle) && !"park".equals(idle))
+                    {
+                        throw new UsageException("--idle must be backoff or park: " + idle);
+                    }
+                    options.idlePark = "park".equals(idle);
                     break;
 
                 case "--initial-capacity":

@@ -177,6 +177,7 @@ final class DemoResult
         field(json, "buffers", options.buffers);
         field(json, "consumers", options.consumers);
         field(json, "payloadBytes", options.payload);
+        field(json, "idle", quote(options.idlePark ? "park" : "backoff"));
         field(json, "seconds", options.seconds);
         field(json, "warmupSeconds", options.warmupNanos() / 1e9);
         field(json, "measuredSeconds", seconds());

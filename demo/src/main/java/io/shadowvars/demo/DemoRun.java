@@ -69,7 +69,7 @@ final class DemoRun
         final PacketPool pool, final SideTable table, final CountersFile countersFile, final RegisteredCounters counters)
         throws InterruptedException
     {
-        final Pipeline pipeline = new Pipeline(pool, table, options.payload);
+        final Pipeline pipeline = new Pipeline(pool, table, options.payload, options.idlePark);
         final List<Worker> workers = new ArrayList<>();  // whose numbers are reported
         final List<Worker> consumers = new ArrayList<>(); // who count finished packets
         final List<Thread> threads = new ArrayList<>();
@@ -100,13 +100,14 @@ final class DemoRun
         }
 
         final DemoResult result = new DemoResult(options, table.name());
-        out.printf(Locale.ROOT, "shadowvars-demo: %s, %s, %,d buffer%s x %d B, metadata %d B, %s, %d s (%.1f s warm-up)%n",
+        out.printf(Locale.ROOT, "shadowvars-demo: %s, %s, %,d buffer%s x %d B, metadata %d B, %s, %d s (%.1f s warm-up)%s%n",
             options.singleThreaded() ? "1 thread (producer and consumer steps)" :
                 "1 producer + " + options.consumers + " consumer" + (options.consumers > 1 ? "s" : ""),
             table.name(), options.buffers, 1 == options.buffers ? "" : "s", PacketPool.SLOT_BYTES, options.payload,
             options.peerChm ? "on-heap" : options.reclamation + " reclamation" + (options.checked ? " (checked)" : ""),
             options.seconds,
-            options.warmupNanos() / 1e9);
+            options.warmupNanos() / 1e9,
+            options.idlePark ? ", idle threads park" : "");
         if (null != countersFile)
         {
             out.printf(Locale.ROOT, "counters file   %s, updated each second (read it with --read-counters)%n",

@@ -31,6 +31,7 @@ final class Pipeline
     private final PacketPool pool;
     private final SideTable table;
     private final int payload;
+    private final boolean idlePark;
     private final long[] expectedSeq;
     private final IndexQueue freeSlots;
     private final IndexQueue work;
@@ -45,13 +46,15 @@ final class Pipeline
      *
      * @param pool    the packet buffers.
      * @param table   where metadata goes.
-     * @param payload the metadata size.
+     * @param payload  the metadata size.
+     * @param idlePark idle threads park after a few spins instead of spinning and yielding first.
      */
-    Pipeline(final PacketPool pool, final SideTable table, final int payload)
+    Pipeline(final PacketPool pool, final SideTable table, final int payload, final boolean idlePark)
     {
         this.pool = pool;
         this.table = table;
         this.payload = payload;
+        this.idlePark = idlePark;
         final int slots = pool.slots();
         expectedSeq = new long[slots];
         freeSlots = new IndexQueue(slots);
@@ -77,9 +80,13 @@ final class Pipeline
         running = false;
     }
 
-    private static IdleStrategy idleStrategy()
+    private IdleStrategy idleStrategy()
     {
-        return new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        // The same for every thread and both side tables. With three busy threads on two cores a
+        // spinning or yielding idle thread keeps a core from a thread that has work (--idle park).
+        return idlePark ?
+            new BackoffIdleStrategy(10, 0, 1_000, 100_000) :
+            new BackoffIdleStrategy(100, 10, 1_000, 100_000);
     }
 
     /**

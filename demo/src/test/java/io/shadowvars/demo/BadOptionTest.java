@@ -53,6 +53,8 @@ class BadOptionTest
             row(new String[]{"--peer"}, "--peer", "needs a value"),
             row(new String[]{"--peer", "hashmap"}, "--peer", "hashmap"),
             row(new String[]{"--peer", ""}, "--peer", "must be chm"),
+            row(new String[]{"--idle"}, "--idle", "needs a value"),
+            row(new String[]{"--idle", "spin"}, "--idle", "backoff or park", "spin"),
             row(new String[]{"--json"}, "--json", "needs a value"),
             row(new String[]{"--json", ""}, "--json", "file name"),
             row(new String[]{"--initial-capacity"}, "--initial-capacity", "needs a value"),

@@ -62,6 +62,18 @@ class MainTest
     }
 
     @Test
+    void shouldVerifyEveryPacketWhenIdleThreadsPark(@TempDir final Path dir) throws IOException
+    {
+        final Path json = dir.resolve("park.json");
+
+        final int exitCode = run("--seconds", "2", "--buffers", "1024", "--idle", "park", "--json", json.toString());
+
+        assertEquals(Main.EXIT_OK, exitCode, () -> out() + err());
+        assertTrue(out().contains("idle threads park"), out());
+        assertSummaryJson(Files.readString(json), "\"idle\": \"park\"");
+    }
+
+    @Test
     void shouldRunSingleThreadedWithoutReclamation(@TempDir final Path dir) throws IOException
     {
         final Path json = dir.resolve("none.json");
