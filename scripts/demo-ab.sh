@@ -40,7 +40,14 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 demo_jar="$root/demo/target/shadowvars-demo.jar"
 bench_jar="$root/jmh/target/benchmarks.jar"
-if [ ! -f "$demo_jar" ] || [ ! -f "$bench_jar" ]; then
+# Rebuild when a jar is missing or a source or pom is newer than it (as scripts/demo.sh does), so
+# that "store" is always the working tree's code.
+stale() {
+  [ ! -f "$demo_jar" ] || [ ! -f "$bench_jar" ] && return 0
+  [ -n "$(find "$root/pom.xml" "$root/src" "$root/demo/pom.xml" "$root/demo/src" -newer "$demo_jar" -type f -print -quit)" ] ||
+    [ -n "$(find "$root/pom.xml" "$root/src" "$root/jmh/pom.xml" "$root/jmh/src" -newer "$bench_jar" -type f -print -quit)" ]
+}
+if stale; then
   echo "building the library, the demo and the benchmarks (for the probe)..." >&2
   mvn -B -q -ntp -f "$root/pom.xml" install -DskipTests >&2
   mvn -B -q -ntp -f "$root/demo/pom.xml" package -DskipTests >&2

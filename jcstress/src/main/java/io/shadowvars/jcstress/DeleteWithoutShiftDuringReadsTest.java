@@ -1,5 +1,6 @@
 package io.shadowvars.jcstress;
 
+import io.shadowvars.ShadowReader;
 import io.shadowvars.ShadowStore;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
@@ -29,7 +30,7 @@ public class DeleteWithoutShiftDuringReadsTest
     // One segment, a table of 16 slots: the keys must share one table.
     private final ShadowStore store = ShadowStore.builder().segments(1).initialCapacity(8).build();
     // A registered reader (never in a section here): the freed block waits for a grace period.
-    private final io.shadowvars.ShadowReader registered = store.reader();
+    private final ShadowReader registered = store.reader();
 
     public DeleteWithoutShiftDuringReadsTest()
     {
