@@ -22,7 +22,7 @@ class HashQualityTest
 
     @ParameterizedTest
     @ValueSource(strings = {"aligned64", "aligned4096", "consecutive", "stride24", "random", "ids",
-        "identity"})
+        "consecutiveIds", "identity"})
     void shouldKeepProbesShortForCommonKeyPatterns(final String pattern)
     {
         final SplittableRandom random = new SplittableRandom(42);
@@ -49,6 +49,10 @@ class HashQualityTest
                 break;
             }
             case "ids":
+                // 1024 ids per parent, one per id group (ids that differ above their low two bits).
+                hash = i -> ShadowTable.hashLong(0x7f3a_0000_1000L + 64L * (i >>> 10), (i & 1023) * 4L + 1);
+                break;
+            case "consecutiveIds":
                 hash = i -> ShadowTable.hashLong(0x7f3a_0000_1000L + 64L * (i >>> 10), i & 1023);
                 break;
             default:
@@ -79,8 +83,13 @@ class HashQualityTest
         }
         final double mean = (double)total / KEYS;
         // Uniform hashing at this load (0.5) gives a mean displacement of 0.5 and a longest run of
-        // a few dozen; a clustering hash gives means of several and runs of hundreds.
-        assertTrue(mean < 0.75, pattern + ": mean probe distance " + mean);
-        assertTrue(longest < 100, pattern + ": longest probe " + longest);
+        // a few dozen; a clustering hash gives means of several and runs of hundreds. A parent's
+        // ids 4k..4k+3 are placed on consecutive slots on purpose (ShadowTable.hashLong: a
+        // parent's few ids share one or two cache lines), so keys arriving four to a group probe
+        // further: about 2 at this load (each step a fingerprint compare, mostly on the same line),
+        // and the longest run of 2^20 keys reaches 140-odd slots instead of a few dozen.
+        final boolean grouped = "consecutiveIds".equals(pattern);
+        assertTrue(mean < (grouped ? 2.5 : 0.75), pattern + ": mean probe distance " + mean);
+        assertTrue(longest < (grouped ? 200 : 100), pattern + ": longest probe " + longest);
     }
 }
