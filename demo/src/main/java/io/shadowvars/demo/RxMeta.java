@@ -8,14 +8,18 @@ package io.shadowvars.demo;
  */
 final class RxMeta
 {
+    // Numbered as the kernel numbers its shadow ids (SV_LEAK 1, ...): ids that differ only in their
+    // two low bits share their parent's neighbourhood of slots, so the consumer's three lookups
+    // of a buffer read one or two lines of the store's table (docs/DEMO.md, "Configuration").
+
     /** Receive metadata, attached to every buffer with {@code getOrAlloc}. */
-    static final long RX_META_ID = 0x5258_4d45_5441L; // "RXMETA"
+    static final long RX_META_ID = 1;
 
     /** Routing data of a buffer that is "in flight" (the kernel doc's in-flight parent objects). */
-    static final long IN_FLIGHT_ID = 0x494e_464cL; // "INFL"
+    static final long IN_FLIGHT_ID = 2;
 
     /** A size-0 variable used as a flag (the kernel doc's "other use cases"). */
-    static final long FLAG_ID = 0x464c_4147L; // "FLAG"
+    static final long FLAG_ID = 3;
 
     /** Offset of the sequence number the producer gave the packet. */
     static final int SEQ = 0;

@@ -56,6 +56,10 @@ final class ShadowSideTable implements SideTable
             .alignment(64) // consumers on different cores write metadata: keep variables off shared lines
             .initialCapacity(capacity)
             .checked(checked)
+            // The two consumers take consecutive buffers: with one buffer per region they write to
+            // different segments, where the default 16 KiB region (64 buffers) made them meet on
+            // one segment's lock and version for every packet (docs/DEMO.md, "Configuration").
+            .regionSize(PacketPool.SLOT_BYTES)
             .build();
     }
 
