@@ -210,8 +210,10 @@ public final class ShadowTable extends TableWriteFields
      * Hash of a long-parent key. The home slot comes from the parent and the id's <em>group</em>
      * (the id without its two low bits) plus those two bits, so ids 1, 2 and 3 of one parent sit
      * on neighbouring slots and a thread that looks up several of them reads one or two lines of
-     * slots, as the kernel finds every id of an object in one hash bucket; the fingerprint mixes
-     * in the whole id, so the parent's other ids are passed without reading their headers.
+     * slots, as the kernel finds every id of an object in one hash bucket. The fingerprint gets
+     * the same two bits added, so the parent's other ids are passed without reading their
+     * headers. For ids 0-3 the group hash is the one every id had before ids were grouped
+     * (the hash of the parent and id 1), so one id per parent probes as it did.
      *
      * @param parent the parent.
      * @param id     the id.
@@ -219,7 +221,7 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashLong(final long parent, final long id)
     {
-        return grouped(mix(parent ^ Long.rotateLeft((id >>> ID_GROUP_SHIFT) * 0x9E3779B97F4A7C15L, 32)), id);
+        return grouped(mix(parent ^ Long.rotateLeft(((id >>> ID_GROUP_SHIFT) + 1) * 0x9E3779B97F4A7C15L, 32)), id);
     }
 
     /**
@@ -244,26 +246,25 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashIdentity(final int identityHash, final long id)
     {
-        return grouped(mix((identityHash ^ OBJECT_SALT) ^ Long.rotateLeft((id >>> ID_GROUP_SHIFT) * 0x9E3779B97F4A7C15L, 32)), id);
+        return grouped(mix((identityHash ^ OBJECT_SALT) ^ Long.rotateLeft(((id >>> ID_GROUP_SHIFT) + 1) * 0x9E3779B97F4A7C15L, 32)), id);
     }
 
     /** Ids that differ only in this many low bits share a home group (see {@link #grouped}). */
     private static final int ID_GROUP_SHIFT = 2;
-    private static final long INDEX_BITS = (1L << FP_SHIFT) - 1;
-    private static final long ID_FINGERPRINT_MULTIPLIER = 0xD6E8FEB86659FD93L;
+    /** One step of the home slot and one of the fingerprint. */
+    private static final long ID_STEP = 1L + (1L << FP_SHIFT);
 
     /**
-     * The key's hash from its group's: the home is the group's plus the id's low bits, so a
-     * parent's ids 4k..4k+3 sit on consecutive slots (one or two cache lines for every lookup of
-     * them), and the fingerprint mixes in the whole id, so a probe through the group still
-     * rejects the parent's other ids without reading their headers. The price: keys that arrive
-     * four to a group probe further at a given load (HashQualityTest: a mean of about 2 instead
-     * of 0.5 for a parent with 1,024 consecutive ids).
+     * The key's hash from its group's: the id's low bits are added to the home (so a parent's ids
+     * 4k..4k+3 sit on consecutive slots, one or two cache lines for every lookup of them) and to
+     * the fingerprint (so a probe through the group still rejects the parent's other ids without
+     * reading their headers). The price: keys that arrive four to a group probe further at a
+     * given load (HashQualityTest: a mean of about 2 instead of 0.5 for a parent with 1,024
+     * consecutive ids).
      */
     private static long grouped(final long groupHash, final long id)
     {
-        final long home = groupHash + (id & ((1 << ID_GROUP_SHIFT) - 1));
-        return (home & INDEX_BITS) | ((groupHash ^ id * ID_FINGERPRINT_MULTIPLIER) & ~INDEX_BITS);
+        return groupHash + (id & ((1 << ID_GROUP_SHIFT) - 1)) * ID_STEP;
     }
 
     /**
