@@ -145,6 +145,10 @@ public final class ShadowTable extends TableWriteFields
     public static final int FP_SHIFT = 50;
     private static final int MAX_CAPACITY = 1 << 30;
     private static final long OBJECT_SALT = 0x5851F42D4C957F2DL;
+    /** Ids that differ only in this many low bits share a home group (see {@link #hashLong}). */
+    private static final int ID_GROUP_SHIFT = 2;
+    /** One step of the home slot and one of the fingerprint. */
+    private static final long ID_STEP = 1L + (1L << FP_SHIFT);
     private static final long SEGMENT_MULTIPLIER = 0xC2B2AE3D27D4EB4FL;
     /** Long parents within one aligned 2^14-byte (16 KiB) region share a segment ({@link #segmentOf(long, int)}). */
     public static final int REGION_SHIFT = 14;
@@ -221,7 +225,7 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashLong(final long parent, final long id)
     {
-        return grouped(mix(parent ^ Long.rotateLeft(((id >>> ID_GROUP_SHIFT) + 1) * 0x9E3779B97F4A7C15L, 32)), id);
+        return grouped(parent, id);
     }
 
     /**
@@ -246,24 +250,21 @@ public final class ShadowTable extends TableWriteFields
      */
     public static long hashIdentity(final int identityHash, final long id)
     {
-        return grouped(mix((identityHash ^ OBJECT_SALT) ^ Long.rotateLeft(((id >>> ID_GROUP_SHIFT) + 1) * 0x9E3779B97F4A7C15L, 32)), id);
+        return grouped(identityHash ^ OBJECT_SALT, id);
     }
 
-    /** Ids that differ only in this many low bits share a home group (see {@link #grouped}). */
-    private static final int ID_GROUP_SHIFT = 2;
-    /** One step of the home slot and one of the fingerprint. */
-    private static final long ID_STEP = 1L + (1L << FP_SHIFT);
-
     /**
-     * The key's hash from its group's: the id's low bits are added to the home (so a parent's ids
-     * 4k..4k+3 sit on consecutive slots, one or two cache lines for every lookup of them) and to
-     * the fingerprint (so a probe through the group still rejects the parent's other ids without
-     * reading their headers). The price: keys that arrive four to a group probe further at a
-     * given load (HashQualityTest: a mean of about 2 instead of 0.5 for a parent with 1,024
-     * consecutive ids).
+     * The hash of a key whose parent is {@code base}: the group hash mixes the parent with the id
+     * without its low bits (group k as the pre-grouping hash of id k + 1); the id's low bits are
+     * then added to the home (so a parent's ids 4k..4k+3 sit on consecutive slots, one or two
+     * cache lines for every lookup of them) and to the fingerprint (so a probe through the group
+     * still rejects the parent's other ids without reading their headers). The price: keys that
+     * arrive four to a group probe further at a given load (HashQualityTest: a mean of about 2
+     * instead of 0.5 for a parent with 1,024 consecutive ids).
      */
-    private static long grouped(final long groupHash, final long id)
+    private static long grouped(final long base, final long id)
     {
+        final long groupHash = mix(base ^ Long.rotateLeft(((id >>> ID_GROUP_SHIFT) + 1) * 0x9E3779B97F4A7C15L, 32));
         return groupHash + (id & ((1 << ID_GROUP_SHIFT) - 1)) * ID_STEP;
     }
 
